@@ -1,0 +1,286 @@
+"""Reading answer records for `soknad sjekk`: JSON Lines, one object or an array, streamed.
+
+Records come out one at a time, so memory stays flat however long the input is. A record
+that cannot be read becomes a `RawRecord` with an error instead of stopping the batch, so
+the output always has exactly one line per input record.
+
+How the input form is told apart, from its first non-blank line:
+
+* ``[`` starts an array. Its elements are decoded one by one from a growing buffer.
+* Anything else is JSON Lines. If the first line alone is an incomplete JSON value (a
+  pretty-printed object), the input is read whole, up to `DOCUMENT_LIMIT`, and parsed as
+  one document; if that fails too, it is read line by line after all.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+DOCUMENT_LIMIT = 16 * 1024 * 1024
+_CHUNK = 64 * 1024
+_WS = " \t\r\n"
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    line: int | None  # 1-based line where the record starts, when known
+    value: Any = None
+    error: str | None = None
+
+
+class _JSONValueError(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _JSONValueError(f"feltet '{_short(key)}' står to ganger")
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise _JSONValueError(f"{name} er ikke et gyldig tall i JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _JSONValueError(f"tallet {_short(text)} er for stort")
+    return value
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=_finite_float
+)
+
+_JSON_MESSAGES = {
+    "Expecting value": "forventet en verdi",
+    "Expecting property name enclosed in double quotes": "forventet et feltnavn i doble anførselstegn",
+    "Unterminated string starting at": "teksten mangler avsluttende anførselstegn",
+    "Expecting ',' delimiter": "forventet komma",
+    "Expecting ':' delimiter": "forventet kolon",
+    "Extra data": "ekstra innhold etter JSON-verdien",
+    "Invalid control character at": "ugyldig kontrolltegn (for eksempel NUL eller linjeskift) i tekst",
+    "Invalid \\escape": "ugyldig escape-sekvens",
+    "Invalid \\uXXXX escape": "ugyldig \\u-escape",
+}
+
+
+def _short(text: str) -> str:
+    from .answers import clean
+
+    return clean(text)
+
+
+def _decode_error_message(e: json.JSONDecodeError) -> str:
+    if e.pos >= len(e.doc.rstrip()):
+        return "Ugyldig JSON: verdien slutter for tidlig."
+    return f"Ugyldig JSON: {_JSON_MESSAGES.get(e.msg, e.msg)} (kolonne {e.colno})."
+
+
+def loads(text: str) -> Any:
+    """Parse one JSON value strictly. Raises ValueError with a Norwegian message."""
+    try:
+        value, end = _DECODER.raw_decode(text, _skip_ws(text, 0))
+    except json.JSONDecodeError as e:
+        raise ValueError(_decode_error_message(e)) from None
+    except _JSONValueError as e:
+        raise ValueError(f"Ugyldig JSON: {e}.") from None
+    except RecursionError:
+        raise ValueError("Ugyldig JSON: verdien er nestet for dypt.") from None
+    if _skip_ws(text, end) != len(text):
+        raise ValueError(f"Ugyldig JSON: ekstra innhold etter JSON-verdien (tegn {end + 1}).")
+    return value
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _WS:
+        pos += 1
+    return pos
+
+
+def _is_incomplete(text: str) -> bool:
+    """Whether `text` is a valid start of a JSON value that simply stops too early."""
+    try:
+        loads(text)
+    except ValueError:
+        try:
+            _DECODER.raw_decode(text, _skip_ws(text, 0))
+        except json.JSONDecodeError as e:
+            return e.pos >= len(text.rstrip())
+        except (_JSONValueError, RecursionError):
+            return False
+        return False
+    return False
+
+
+def read_records(stream: BinaryIO) -> Iterator[RawRecord]:
+    """Yield the records of one input stream, in order."""
+    return _read_lines(stream, 0, detect=True)
+
+
+def _read_lines(stream: BinaryIO | _Prefixed, line_no: int, *, detect: bool) -> Iterator[RawRecord]:
+    first = detect
+    while True:
+        raw = stream.readline()
+        if not raw:
+            return
+        line_no += 1
+        if first and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        if not raw.strip():
+            continue
+        try:
+            text = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            first = False
+            yield RawRecord(line_no, error="Linjen er ikke gyldig UTF-8.")
+            continue
+        if first and not isinstance(stream, _Prefixed):
+            if text.lstrip().startswith("["):
+                yield from _read_array(raw.decode("utf-8"), stream, line_no)
+                return
+            if _is_incomplete(text):
+                yield from _read_document(raw, stream, line_no)
+                return
+        first = False
+        yield _record(text, line_no)
+
+
+def _record(text: str, line_no: int | None) -> RawRecord:
+    try:
+        return RawRecord(line_no, loads(text))
+    except ValueError as e:
+        return RawRecord(line_no, error=str(e))
+
+
+def _read_document(start: bytes, stream: BinaryIO, line_no: int) -> Iterator[RawRecord]:
+    """A first line that is an incomplete value: try the whole input as one document."""
+    parts = [start]
+    size = len(parts[0])
+    while size <= DOCUMENT_LIMIT:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+    data = b"".join(parts)
+    if size <= DOCUMENT_LIMIT:
+        try:
+            value = loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            pass
+        else:
+            if isinstance(value, list):
+                yield from (RawRecord(None, v) for v in value)
+            else:
+                yield RawRecord(line_no, value)
+            return
+    # Not one document after all: fall back to JSON Lines over what was read and the rest.
+    yield from _read_lines(_Prefixed(data, stream), line_no - 1, detect=False)
+
+
+class _Prefixed:
+    """A binary stream that first replays bytes already read."""
+
+    def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
+        self._lines = iter(prefix.splitlines(keepends=True))
+        self._stream = stream
+        self._carry = b""
+
+    def readline(self) -> bytes:
+        for line in self._lines:
+            if line.endswith(b"\n"):
+                return self._carry + line if self._carry else line
+            self._carry += line  # the last piece of the prefix may end mid-line
+        carry, self._carry = self._carry, b""
+        return carry + self._stream.readline()
+
+
+def _read_array(start: str, stream: BinaryIO, line_no: int) -> Iterator[RawRecord]:
+    """Decode the elements of a top-level array one at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    buf = start.lstrip()[1:]  # after "["
+    line = line_no + start[: len(start) - len(start.lstrip())].count("\n")
+    eof = False
+    expect_comma = False
+
+    def more() -> bool:
+        nonlocal buf, eof
+        if eof:
+            return False
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            eof = True
+            buf += decoder.decode(b"", final=True)
+            return False
+        buf += decoder.decode(chunk)
+        return True
+
+    try:
+        while True:
+            pos = _skip_ws(buf, 0)
+            line += buf[:pos].count("\n")
+            buf = buf[pos:]
+            if not buf:
+                if more():
+                    continue
+                yield RawRecord(line, error="Ugyldig JSON: listen mangler avsluttende ].")
+                return
+            if buf[0] == "]":
+                rest = buf[1:] + (b"".join(iter(lambda: stream.read(_CHUNK), b"")).decode("utf-8", "replace"))
+                if rest.strip():
+                    yield RawRecord(line, error="Ugyldig JSON: ekstra innhold etter listen.")
+                return
+            if expect_comma:
+                if buf[0] != ",":
+                    yield RawRecord(line, error="Ugyldig JSON: forventet komma mellom elementene i listen.")
+                    return
+                buf = buf[1:]
+                expect_comma = False
+                continue
+            try:
+                value, end = _DECODER.raw_decode(buf)
+            except json.JSONDecodeError as e:
+                if e.pos >= len(buf) - 1 and more():
+                    continue  # the element is not complete in the buffer yet
+                yield RawRecord(line, error=_decode_error_message(e) + " Resten av listen kan ikke leses.")
+                return
+            except _JSONValueError as e:
+                # The element is well-formed JSON with a bad value; skip past it and go on.
+                yield RawRecord(line, error=f"Ugyldig JSON: {e}.")
+                skip = _element_end(buf)
+                if skip is None:
+                    return
+                line += buf[:skip].count("\n")
+                buf = buf[skip:]
+                expect_comma = True
+                continue
+            except RecursionError:
+                yield RawRecord(
+                    line, error="Ugyldig JSON: verdien er nestet for dypt. Resten av listen kan ikke leses."
+                )
+                return
+            yield RawRecord(line, value)
+            line += buf[:end].count("\n")
+            buf = buf[end:]
+            expect_comma = True
+    except UnicodeDecodeError:
+        yield RawRecord(line, error="Inndata er ikke gyldig UTF-8. Resten av listen kan ikke leses.")
+
+
+def _element_end(buf: str) -> int | None:
+    """End of the JSON element at the start of `buf`, found with a lenient decoder."""
+    try:
+        _, end = json.JSONDecoder().raw_decode(buf)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return end

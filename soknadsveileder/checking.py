@@ -1,0 +1,215 @@
+"""`soknad sjekk`: records in, one JSON line per record out, streamed.
+
+`Checker` turns a raw record into an output object. It is where batch speed comes from:
+answers take few distinct values, so assessments are cached by answers and a thousand
+companies with the same answers cost one evaluation. The cache is bounded, so memory stays
+flat however long the input is.
+
+`run_batch` does the I/O: files or stdin in, stdout out, a count and an optional progress
+bar on stderr, Ctrl-C and a closed pipe handled without losing or cutting a line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from . import engine, render
+from .answers import AnswerError, FieldError, clean, parse_record
+from .batch import RawRecord, read_records
+from .files import os_problem
+from .model import AnswerValue, RuleBase
+
+_C1 = re.compile("[\u007f-\u009f\u2028\u2029]")
+_PROGRESS_MIN_BYTES = 1_000_000
+
+
+def dumps_line(obj: dict[str, Any]) -> str:
+    """One JSON line. C1 control characters are escaped too, so none reach a terminal raw."""
+    text = json.dumps(obj, ensure_ascii=False)
+    if _C1.search(text):
+        text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text + "\n"
+
+
+class Checker:
+    def __init__(self, rules: RuleBase, today: dt.date) -> None:
+        self.rules = rules
+        self.today = today
+        self._assess = lru_cache(maxsize=4096)(self._assess_uncached)
+
+    def _assess_uncached(self, key: tuple[tuple[str, AnswerValue], ...]) -> dict[str, Any]:
+        return render.result_json(engine.evaluate(self.rules, dict(key), self.today))
+
+    def check(self, nr: int, raw: RawRecord, source: str | None = None) -> dict[str, Any]:
+        head: dict[str, Any] = {"nr": nr, "linje": raw.line}
+        if source is not None:
+            head["fil"] = source
+        if raw.error is not None:
+            return {**head, "ok": False, "feil": [{"felt": None, "melding": raw.error}]}
+        errors: list[FieldError] = []
+        if isinstance(raw.value, dict):
+            for key in ("id", "navn"):
+                if key in raw.value:
+                    value = raw.value[key]
+                    if _passthrough_ok(value):
+                        head[key] = value
+                    else:
+                        errors.append(FieldError(key, f"«{key}» må være tekst eller et heltall."))
+        try:
+            answers = parse_record(self.rules, raw.value)
+        except AnswerError as e:
+            errors.extend(e.errors)
+        if errors:
+            return {**head, "ok": False, "feil": [{"felt": e.field, "melding": e.message} for e in errors]}
+        return {**head, "ok": True, **self._assess(tuple(sorted(answers.items())))}
+
+
+def _passthrough_ok(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a \ud800 escape
+            return False
+        return True
+    return False
+
+
+# --- I/O ----------------------------------------------------------------------------------
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.read = self.ok = self.errors = self.none_fit = 0
+
+    def add(self, out: dict[str, Any]) -> None:
+        self.read += 1
+        if out["ok"]:
+            self.ok += 1
+            if not out["anbefalte"]:
+                self.none_fit += 1
+        else:
+            self.errors += 1
+
+    def summary(self) -> str:
+        text = f"soknad sjekk: {self.read} poster lest, {self.ok} gyldige, {self.errors} med feil"
+        return text + f", {self.none_fit} uten anbefalt ordning."
+
+
+def _open_inputs(paths: list[Path], stack: ExitStack) -> list[tuple[str | None, BinaryIO, int]]:
+    """Open every input before reading any, so a bad path fails before output starts."""
+    opened: list[tuple[str | None, BinaryIO, int]] = []
+    for path in paths or [Path("-")]:
+        if str(path) == "-":
+            opened.append((None, sys.stdin.buffer, 0))
+            continue
+        try:
+            if path.is_dir():
+                raise IsADirectoryError(21, "Is a directory")
+            f = stack.enter_context(path.open("rb"))
+            opened.append((str(path), f, path.stat().st_size))
+        except OSError as e:
+            raise os_problem(path, e, writing=False) from None
+    return opened
+
+
+def _records(inputs: list[tuple[str | None, BinaryIO, int]], progress: Any) -> Iterator[tuple[str | None, RawRecord]]:
+    several = len(inputs) > 1
+    for name, stream, size in inputs:
+        task = progress.add_task(name or "stdin", total=size) if progress is not None and size else None
+        for n, record in enumerate(read_records(stream), 1):
+            if task is not None and n % 512 == 0:
+                progress.update(task, completed=stream.tell())
+            yield (name if several else None), record
+        if task is not None:
+            progress.update(task, completed=size)
+
+
+def run_batch(rules: RuleBase, today: dt.date, paths: list[Path], fmt: str, fail_if_none: bool) -> int:
+    checker = Checker(rules, today)
+    tally = Tally()
+    out = sys.stdout
+    rows: list[dict[str, Any]] = []
+    with ExitStack() as stack:
+        inputs = _open_inputs(paths, stack)
+        progress = _progress(stack, inputs)
+        flush_each = sys.stdin.isatty() and any(name is None for name, _, _ in inputs)
+        try:
+            for nr, (name, record) in enumerate(_records(inputs, progress), 1):
+                result = checker.check(nr, record, name)
+                tally.add(result)
+                if fmt == "json":
+                    out.write(dumps_line(result))
+                    if flush_each:
+                        out.flush()
+                else:
+                    rows.append(_row(rules, result))
+            if fmt == "tabell":
+                _print_table(rows)
+            out.flush()
+        except KeyboardInterrupt:
+            out.flush()  # every line already written is complete; keep them all
+            sys.stderr.write(tally.summary() + " Avbrutt.\n")
+            return 130
+    if tally.read == 0:
+        sys.stderr.write("soknad sjekk: fant ingen poster i inndata.\n")
+    else:
+        sys.stderr.write(tally.summary() + "\n")
+    if tally.errors or (fail_if_none and tally.none_fit):
+        return 1
+    return 0
+
+
+def _progress(stack: ExitStack, inputs: list[tuple[str | None, BinaryIO, int]]) -> Any:
+    """A progress bar on stderr, only for a terminal and large files; never when piped."""
+    if not sys.stderr.isatty() or sum(size for _, _, size in inputs) < _PROGRESS_MIN_BYTES:
+        return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    return stack.enter_context(Progress(console=Console(stderr=True), transient=True))
+
+
+def _row(rules: RuleBase, result: dict[str, Any]) -> dict[str, Any]:
+    names = {s.id: s.name for s in rules.schemes}
+    who = clean(str(result.get("navn", result.get("id", ""))))
+    if result["ok"]:
+        text = ", ".join(names[i] for i in result["anbefalte"]) or "Ingen ordning passer sikkert"
+        maybe = [names[v["id"]] for v in result["vurderinger"] if v["status"] == "kanskje"]
+        extra = ", ".join(maybe)
+        return {"nr": result["nr"], "hvem": who, "ok": True, "anbefalt": text, "kanskje": extra}
+    return {
+        "nr": result["nr"],
+        "hvem": who,
+        "ok": False,
+        "anbefalt": "; ".join(f["melding"] for f in result["feil"]),
+        "kanskje": "",
+    }
+
+
+def _print_table(rows: list[dict[str, Any]], file: IO[str] | None = None) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Resultat per post")
+    table.add_column("Nr", justify="right")
+    table.add_column("Bedrift")
+    table.add_column("Anbefalt")
+    table.add_column("Kanskje")
+    for r in rows:
+        style = "" if r["ok"] else "red"
+        label = r["anbefalt"] if r["ok"] else "Feil: " + r["anbefalt"]
+        table.add_row(str(r["nr"]), escape(r["hvem"]), escape(label), escape(r["kanskje"]), style=style)
+    Console(file=file).print(table)

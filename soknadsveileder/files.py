@@ -1,0 +1,72 @@
+"""Reading input files and writing output files, with Norwegian errors and atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+
+class FileProblem(Exception):
+    """A file could not be read or written. `str()` is ready to show a user."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def os_problem(path: Path, e: OSError, writing: bool) -> FileProblem:
+    """Turn an OSError into a Norwegian sentence about the file."""
+    verb = "skrive" if writing else "lese"
+    if isinstance(e, FileNotFoundError):
+        reason = f"Mappen {path.parent} finnes ikke." if writing else "Filen finnes ikke."
+    elif isinstance(e, IsADirectoryError):
+        reason = "Dette er en mappe, ikke en fil."
+    elif isinstance(e, PermissionError):
+        reason = f"Mangler tilgang til å {verb} filen."
+    elif e.errno == errno.ENOSPC:
+        reason = "Disken er full."
+    else:
+        reason = f"Kunne ikke {verb} filen ({e.strerror or type(e).__name__})."
+    return FileProblem(path, reason)
+
+
+def read_bytes(path: Path, limit: int = 50_000_000) -> bytes:
+    try:
+        with path.open("rb") as f:
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise os_problem(path, e, writing=False) from None
+    if len(data) > limit:
+        raise FileProblem(path, f"Filen er for stor (over {limit // 1_000_000} MB).")
+    return data
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file completely or not at all.
+
+    The text goes to a temporary file in the same folder, is flushed to disk, and then
+    replaces the target in one rename. A failure at any point leaves an existing file as it
+    was and no temporary file behind.
+    """
+    data = text.encode("utf-8")
+    if path.is_dir():
+        raise FileProblem(path, "Dette er en mappe, ikke en fil.")
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        raise os_problem(path, e, writing=True) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

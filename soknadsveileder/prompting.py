@@ -1,0 +1,135 @@
+"""The interactive questionnaire. The only module that imports questionary.
+
+The CLI imports this module only for `soknad veileder`, because questionary and
+prompt_toolkit take about a tenth of a second to import and the other commands never
+prompt.
+
+Questions come from the rule base, in its order, and are turned into prompts here and
+nowhere else. Every answer goes through `answers.parse_value`, the same validation that
+`--svar` files and `soknad sjekk` use.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Mapping
+
+import questionary
+from questionary import Choice
+
+from . import engine
+from .answers import parse_value
+from .model import AnswerValue, Question, RuleBase
+
+_UNKNOWN = "__vet_ikke__"
+_DONE = "__ferdig__"
+
+
+class Interrupted(Exception):
+    """The user pressed Ctrl-C or closed the input. Carries the answers given so far."""
+
+    def __init__(self, answers: dict[str, AnswerValue]) -> None:
+        super().__init__("avbrutt")
+        self.answers = answers
+
+
+def ask(question: Question, current: AnswerValue = None) -> AnswerValue:
+    """Ask one question and return the parsed answer (None for "vet ikke")."""
+    width = max(40, min(100, shutil.get_terminal_size().columns) - 2)
+    questionary.print(textwrap.fill(question.help, width), style="italic fg:ansibrightblack")
+    if question.type == "tall":
+        return _ask_number(question, current)
+    if question.type == "ja_nei":
+        options = [Choice("Ja", value="ja"), Choice("Nei", value="nei")]
+    else:
+        options = [Choice(c.label, value=c.value) for c in question.choices]
+    if question.allow_unknown:
+        options.append(Choice("Vet ikke", value=_UNKNOWN))
+    default = _choice_value(question, current)
+    picked = questionary.select(
+        question.text,
+        choices=options,
+        default=default if any(o.value == default for o in options) else None,
+        instruction="(piltaster og Enter)",
+    ).unsafe_ask()
+    if picked == _UNKNOWN:
+        return None
+    raw: object = picked == "ja" if question.type == "ja_nei" else picked
+    return parse_value(question, raw)
+
+
+def _choice_value(question: Question, current: AnswerValue) -> str | None:
+    if current is None:
+        return None
+    if question.type == "ja_nei":
+        return "ja" if current else "nei"
+    return str(current)
+
+
+def _ask_number(question: Question, current: AnswerValue) -> AnswerValue:
+    def validate(text: str) -> bool | str:
+        if not text.strip():
+            return True if question.allow_unknown else "Skriv et tall."
+        try:
+            parse_value(question, text)
+        except ValueError as e:
+            return str(e)
+        return True
+
+    hint = " (la feltet stå tomt for «vet ikke»)" if question.allow_unknown else ""
+    text = questionary.text(
+        question.text + hint,
+        default="" if current is None else str(current),
+        validate=validate,
+    ).unsafe_ask()
+    return parse_value(question, text.strip() or None)
+
+
+def review(rules: RuleBase, answers: Mapping[str, AnswerValue]) -> str | None:
+    """Show every answer; return the id of one to change, or None to see the result."""
+    options = [Choice("Vis resultatet", value=_DONE)]
+    for q in rules.questions:
+        if q.id in answers:
+            options.append(Choice(f"Endre «{q.label_for(answers[q.id])}» ({q.text})", value=q.id))
+    picked = questionary.select(
+        "Dette er svarene dine. Stemmer de?",
+        choices=options,
+        instruction="(velg et svar for å endre det)",
+    ).unsafe_ask()
+    return None if picked == _DONE else str(picked)
+
+
+def prune(rules: RuleBase, answers: dict[str, AnswerValue]) -> None:
+    """Drop answers to questions that no longer apply after a change."""
+    kept = engine.effective(rules, answers)
+    for key in [k for k in answers if k not in kept]:
+        del answers[key]
+
+
+def fill(rules: RuleBase, answers: dict[str, AnswerValue]) -> None:
+    """Ask, in rule-base order, each question whose answer can still change the outcome."""
+    while (question := engine.next_question(rules, answers)) is not None:
+        answers[question.id] = ask(question)
+
+
+def collect(rules: RuleBase, given: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
+    """Run the whole questionnaire: ask, review, change, until the user is satisfied.
+
+    Answers in `given` (from ``--svar``) are not asked again, but can be changed in review.
+    """
+    answers = dict(given)
+    try:
+        questionary.print("Søkeveileder: svar på noen få spørsmål. Du kan se over og endre svarene før resultatet.")
+        questionary.print("Ctrl-C avbryter.\n", style="fg:ansibrightblack")
+        prune(rules, answers)
+        while True:
+            fill(rules, answers)
+            change = review(rules, answers)
+            if change is None:
+                return answers
+            question = rules.question(change)
+            answers[change] = ask(question, answers.get(change))
+            prune(rules, answers)
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(answers) from None

@@ -1,0 +1,128 @@
+"""JSON Schemas for `soknad sjekk`, generated from the rule base so they cannot drift."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Question, RuleBase, Status
+
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _answer_schema(q: Question) -> dict[str, Any]:
+    description = f"{q.text} {q.help}"
+    if q.type == "valg":
+        return {"description": description, "enum": [c.value for c in q.choices] + [None]}
+    if q.type == "ja_nei":
+        return {"description": description, "type": ["boolean", "null"]}
+    number: dict[str, Any] = {"type": "integer"}
+    if q.minimum is not None:
+        number["minimum"] = q.minimum
+    if q.maximum is not None:
+        number["maximum"] = q.maximum
+    return {"description": description, "anyOf": [number, {"type": "null"}]}
+
+
+def answer_schema(rules: RuleBase) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "id": {"description": "Sendes uendret videre til resultatet.", "type": ["string", "integer"]},
+        "navn": {"description": "Sendes uendret videre til resultatet.", "type": ["string", "integer"]},
+    }
+    properties.update({q.id: _answer_schema(q) for q in rules.questions})
+    return {
+        "$schema": _DRAFT,
+        "title": f"Svar til soknad sjekk (regelverk {rules.version})",
+        "description": "Et felt som mangler, eller er null, betyr «vet ikke».",
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def output_schema(rules: RuleBase) -> dict[str, Any]:
+    scheme_ids = [s.id for s in rules.schemes]
+    question_ids = [q.id for q in rules.questions]
+    strings = {"type": "array", "items": {"type": "string"}}
+    deadline = {
+        "type": "object",
+        "required": ["dato", "passert"],
+        "properties": {
+            "dato": {"type": ["string", "null"], "format": "date"},
+            "passert": {"type": ["boolean", "null"]},
+            "dager_igjen": {"type": ["integer", "null"]},
+            "omtrentlig": {"type": "boolean"},
+            "tekst": {"type": "string"},
+        },
+    }
+    assessment = {
+        "type": "object",
+        "required": ["id", "status", "grunner", "frist"],
+        "properties": {
+            "id": {"enum": scheme_ids},
+            "navn": {"type": "string"},
+            "status": {"enum": [s.value for s in Status]},
+            "grunner": {**strings, "minItems": 1},
+            "endringer": strings,
+            "mangler": {"type": "array", "items": {"enum": question_ids}},
+            "frist": deadline,
+            "midler_igjen": {"type": ["integer", "null"]},
+            "poeng": {"type": "integer"},
+        },
+    }
+    passthrough = {"id": {"type": ["string", "integer"]}, "navn": {"type": ["string", "integer"]}}
+    ok = {
+        "type": "object",
+        "required": ["nr", "ok", "anbefalte", "vurderinger", "mangler", "sjekkliste"],
+        "properties": {
+            **passthrough,
+            "nr": {"type": "integer", "minimum": 1},
+            "linje": {"type": ["integer", "null"]},
+            "ok": {"const": True},
+            "anbefalte": {"type": "array", "items": {"enum": scheme_ids}},
+            "vurderinger": {
+                "type": "array",
+                "items": assessment,
+                "minItems": len(scheme_ids),
+                "maxItems": len(scheme_ids),
+            },
+            "mangler": {"type": "array", "items": {"enum": question_ids}},
+            "sjekkliste": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["type", "tekst"],
+                    "properties": {"type": {"enum": ["steg", "advarsel", "kilde"]}, "tekst": {"type": "string"}},
+                },
+            },
+            "advarsler": strings,
+        },
+    }
+    error = {
+        "type": "object",
+        "required": ["nr", "ok", "feil"],
+        "properties": {
+            **passthrough,
+            "nr": {"type": "integer", "minimum": 1},
+            "linje": {"type": ["integer", "null"]},
+            "ok": {"const": False},
+            "feil": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["felt", "melding"],
+                    "properties": {"felt": {"type": ["string", "null"]}, "melding": {"type": "string"}},
+                },
+            },
+        },
+    }
+    return {
+        "$schema": _DRAFT,
+        "title": f"Resultat fra soknad sjekk (regelverk {rules.version})",
+        "description": "Én linje per post i inndata, i samme rekkefølge.",
+        "oneOf": [ok, error],
+    }
+
+
+def schemas(rules: RuleBase) -> dict[str, Any]:
+    return {"svar": answer_schema(rules), "resultat": output_schema(rules)}

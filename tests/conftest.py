@@ -1,0 +1,29 @@
+"""Fixtures: the bundled rule base, and the CLI in-process through typer's CliRunner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from soknadsveileder.cli import app
+from soknadsveileder.model import RuleBase
+from soknadsveileder.rules import load
+
+
+@pytest.fixture(scope="session")
+def rules() -> RuleBase:
+    return load()
+
+
+@pytest.fixture
+def cli() -> Callable[..., Any]:
+    """Invoke the typer app in-process with CliRunner; returns the click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str | None] | None = None) -> Any:
+        return runner.invoke(app, list(args), input=input, env={"SOKNAD_REGLER": None, **(env or {})})
+
+    return invoke

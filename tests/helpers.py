@@ -1,0 +1,47 @@
+"""Helpers for the tests: paths, and the CLI as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+MINIMAL = TESTS / "regler" / "minimal.yaml"
+
+# The saved rule base is from 2021, so tests pass a date instead of trusting the clock.
+OPEN_DATE = "2021-09-01"
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "SOKNAD_REGLER"}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"
+    env["PYTHONIOENCODING"] = "utf-8"
+    env.update(extra)
+    return env
+
+
+def soknad(
+    *args: str, input: bytes | str | None = None, cwd: Path | None = None, timeout: float = 60, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m soknadsveileder` as a real process, as a user's shell would."""
+    data = input.encode() if isinstance(input, str) else input
+    proc = subprocess.run(
+        [sys.executable, "-m", "soknadsveileder", *args],
+        input=data if data is not None else b"",
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=subprocess_env(**env),
+        timeout=timeout,
+    )
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+    )
+
+
+def assert_no_traceback(text: str) -> None:
+    assert "Traceback (most recent call last)" not in text, text

@@ -1,0 +1,173 @@
+"""`soknad ordninger`, `--version`, `--help` and the exit codes of the CLI as a whole."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import typer.main
+
+from soknadsveileder import __version__
+from soknadsveileder.cli import app
+
+from .helpers import MINIMAL, OPEN_DATE, assert_no_traceback, soknad, subprocess_env
+
+
+def test_table_shows_every_scheme_with_level_applicant_funds_and_deadline(cli, rules):
+    result = cli("ordninger", "--dato", OPEN_DATE)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for scheme in rules.schemes:
+        assert scheme.id in out.replace("\n", "") or scheme.id[:15] in out
+    assert "NKR 4–5" in out and "NKR 6–7" in out
+    assert "ca. 7 mill. kr" in out and "20 mill. kr" in out and "ukjent" in out
+    assert "14 dager igjen" in out and "passert" not in out
+    assert "█" in out  # the funds bar
+    assert "Advarsel" not in out
+
+
+def test_passed_deadlines_and_stale_rule_base_warn(cli):
+    result = cli("ordninger", "--dato", "2026-11-29")
+    assert result.exit_code == 0
+    assert "passert" in result.stdout
+    assert "mer enn ett år gammelt" in result.stdout
+    assert "Alle fristene i regelverket er passert" in result.stdout
+
+
+def test_a_stale_rule_base_warns_even_while_a_deadline_is_open(cli, tmp_path):
+    text = MINIMAL.read_text(encoding="utf-8").replace('dato: "2021-09-15"', 'dato: "2030-01-01"')
+    path = tmp_path / "regler.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("ordninger", "--regler", str(path), "--dato", "2023-01-01")
+    assert "mer enn ett år gammelt" in result.stdout
+    assert "Alle fristene" not in result.stdout
+
+
+def test_json_lists_every_scheme_with_the_contracted_fields(cli, rules):
+    result = cli("ordninger", "--json", "--dato", OPEN_DATE)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [d["id"] for d in data] == [s.id for s in rules.schemes]
+    first = data[0]
+    assert {"id", "navn", "soker", "nivaa", "midler_igjen", "frist"} <= first.keys()
+    assert first["midler_igjen"] == 7_000_000
+    assert first["frist"] == {**first["frist"], "dato": "2021-09-15", "passert": False}
+    assert first["nivaa"]["nkr"] == [4, 5]
+    maritim = next(d for d in data if d["id"] == "bransjeprogram-maritim")
+    assert maritim["midler_igjen"] is None
+    after = json.loads(cli("ordninger", "--json", "--dato", "2022-01-01").stdout)
+    assert all(d["frist"]["passert"] is True for d in after)
+
+
+def test_json_goes_to_stdout_alone_even_when_stale(tmp_path):
+    result = soknad("ordninger", "--json", "--dato", "2026-11-29")
+    assert result.returncode == 0
+    json.loads(result.stdout)  # nothing but JSON
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--bransje", "maritim"], ["bransjeprogram-maritim"]),
+        (["--bransje", "bygg"], ["bransjeprogram-industri-bygg"]),
+        (["--bransje", "industri", "--behov", "hoyere"], ["utsatte-industriklynger"]),
+        (["--behov", "fagskole"], ["bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifagskolen"]),
+        (["--bransje", "annen"], []),
+    ],
+)
+def test_filters_narrow_the_list(cli, args, expected):
+    result = cli("ordninger", "--json", *args)
+    assert result.exit_code == 0, result.output
+    assert [d["id"] for d in json.loads(result.stdout)] == expected
+
+
+def test_bad_filter_value_is_a_usage_error_with_a_hint(cli):
+    result = cli("ordninger", "--bransje", "industr")
+    assert result.exit_code == 2
+    assert "Mente du 'industri'?" in result.stderr
+
+
+def test_one_scheme_in_full(cli):
+    result = cli("ordninger", "utsatte-industriklynger", "--dato", OPEN_DATE)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Kompetanseløft for utsatte industriklynger" in out
+    assert "Aktuell når bedriften er med i en klynge" in out
+    assert "Sjekkliste" in out and "Kilder" in out and "kompetansenorge.no" in out
+    one = json.loads(cli("ordninger", "industrifagskolen", "--json").stdout)
+    assert one["id"] == "industrifagskolen"
+
+
+def test_unknown_scheme_id_suggests_the_nearest(cli):
+    result = cli("ordninger", "industrifagskole")
+    assert result.exit_code == 2
+    assert "Mente du 'industrifagskolen'?" in result.stderr
+
+
+def test_markup_in_data_is_shown_literally(cli, tmp_path):
+    text = MINIMAL.read_text(encoding="utf-8").replace("navn: Ordning A", "navn: Ordning [fagskole] A")
+    path = tmp_path / "regler.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("ordninger", "--regler", str(path), "--dato", OPEN_DATE)
+    assert "[fagskole]" in result.stdout
+
+
+def test_invalid_rule_base_is_exit_1_on_every_command(cli):
+    broken = str(MINIMAL.parent / "ugyldige" / "feil-type.yaml")
+    for command in (["ordninger"], ["veileder"], ["sjekk"], ["skjema"], ["valider"]):
+        result = cli(*command, "--regler", broken, input="")
+        assert result.exit_code == 1, (command, result.output)
+        assert "belop" in result.stderr
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_every_command_has_norwegian_help(cli):
+    group = typer.main.get_command(app)
+    assert set(group.commands) == {"ordninger", "valider", "veileder", "sjekk", "skjema"}  # type: ignore[attr-defined]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert command.help, name
+        result = cli(name, "--help")
+        assert result.exit_code == 0
+        assert "--regler" in result.stdout, name
+
+
+def test_usage_errors_are_norwegian_exit_2_from_the_real_entry_point():
+    result = soknad("ordninger", "--finnes-ikke")
+    assert result.returncode == 2
+    assert "Ukjent valg: --finnes-ikke" in result.stderr
+    assert "soknad ordninger --help" in result.stderr
+    result = soknad("ordninger", "--dato", "2021-02-30")
+    assert result.returncode == 2
+    assert "ikke en gyldig dato" in result.stderr
+    result = soknad("tull")
+    assert result.returncode == 2 and "Ukjent kommando" in result.stderr
+    assert_no_traceback(result.stderr)
+
+
+def test_console_script_entry_point_and_module_agree():
+    result = soknad("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"soknad {__version__}"
+
+
+def test_ordninger_json_does_not_import_questionary():
+    # Run the real entry point in one process, then look at what it imported.
+    code = (
+        "import runpy, sys\n"
+        "sys.argv = ['soknad', 'ordninger', '--json']\n"
+        "try:\n"
+        "    runpy.run_module('soknadsveileder', run_name='__main__')\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "loaded = [m for m in ('questionary', 'prompt_toolkit') if m in sys.modules]\n"
+        "print('importert:', loaded, file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().endswith("importert: []"), proc.stderr

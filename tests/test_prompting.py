@@ -1,0 +1,85 @@
+"""The questionnaire in-process, driven by prompt_toolkit's pipe input."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from soknadsveileder import prompting
+
+os.environ.setdefault("PROMPT_TOOLKIT_NO_CPR", "1")
+
+DOWN, UP, ENTER, CTRL_C, BACKSPACE = "\x1b[B", "\x1b[A", "\r", "\x03", "\x7f"
+
+
+@contextmanager
+def typed(keys: str) -> Iterator[None]:
+    """Every prompt in the block reads from `keys`, as if a user typed them."""
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text(keys)
+        yield
+
+
+def test_full_run_asks_only_what_matters(rules):
+    # bransje: Industri; behov: third choice (høyere); klynge: Ja; review: Vis resultatet.
+    with typed(ENTER + DOWN + DOWN + ENTER + ENTER + ENTER):
+        answers = prompting.collect(rules, {})
+    assert answers == {"bransje": "industri", "behov": "hoyere", "klynge": True}
+
+
+def test_vet_ikke_records_unknown(rules):
+    # bransje: Industri; behov: Vet ikke (fourth); klynge: Vet ikke (third); review.
+    with typed(ENTER + DOWN * 3 + ENTER + DOWN * 2 + ENTER + ENTER):
+        answers = prompting.collect(rules, {})
+    assert answers == {"bransje": "industri", "behov": None, "klynge": None}
+
+
+def test_review_screen_changes_an_answer_and_asks_what_became_relevant(rules):
+    keys = ENTER + DOWN + DOWN + ENTER + ENTER  # industri, hoyere, klynge ja
+    keys += DOWN + DOWN + ENTER  # review: change "behov"
+    keys += UP + ENTER  # the prompt starts on the current answer (hoyere); up is fagskole
+    keys += DOWN + ENTER  # newly relevant: tilbud -> nytt
+    keys += ENTER  # review: Vis resultatet
+    with typed(keys):
+        answers = prompting.collect(rules, {})
+    assert answers["behov"] == "fagskole"
+    assert answers["tilbud"] == "nytt"
+
+
+def test_changing_an_answer_drops_answers_to_questions_that_no_longer_apply(rules):
+    keys = ENTER + DOWN + DOWN + ENTER + ENTER  # industri, hoyere, klynge ja
+    keys += DOWN + ENTER  # review: change "bransje"
+    keys += DOWN + DOWN + ENTER  # maritim
+    keys += ENTER  # review: Vis resultatet
+    with typed(keys):
+        answers = prompting.collect(rules, {})
+    assert answers == {"bransje": "maritim", "behov": "hoyere"}
+
+
+def test_number_prompt_validates_with_the_shared_parser(rules):
+    keys = DOWN + ENTER + ENTER + ENTER  # bygg, fagbrev, ufaglaert
+    keys += "abc" + ENTER + BACKSPACE * 3 + "99" + ENTER  # both refused: not a number, over 60
+    keys += BACKSPACE * 2 + "7" + ENTER
+    keys += ENTER  # review
+    with typed(keys):
+        answers = prompting.collect(rules, {})
+    assert answers["praksis_aar"] == 7
+
+
+def test_given_answers_are_not_asked_again(rules):
+    with typed(ENTER + ENTER):  # klynge: Ja; review
+        answers = prompting.collect(rules, {"bransje": "industri", "behov": "hoyere"})
+    assert answers == {"bransje": "industri", "behov": "hoyere", "klynge": True}
+
+
+@pytest.mark.parametrize(("keys", "so_far"), [(CTRL_C, {}), (ENTER + CTRL_C, {"bransje": "industri"})])
+def test_ctrl_c_stops_with_the_answers_so_far(rules, keys, so_far):
+    with typed(keys), pytest.raises(prompting.Interrupted) as stop:
+        prompting.collect(rules, {})
+    assert stop.value.answers == so_far

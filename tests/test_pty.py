@@ -1,0 +1,88 @@
+"""`soknad veileder` in a real pseudo-terminal, as a person would use it."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pexpect
+import pytest
+
+from .helpers import ROOT, subprocess_env
+
+DOWN, ENTER = "\x1b[B", "\r"
+
+
+def spawn(*args: str) -> pexpect.spawn:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "soknadsveileder", "veileder", "--dato", "2021-09-01", *args],
+        cwd=str(ROOT),
+        env=subprocess_env(TERM="xterm", COLUMNS="100", LINES="40"),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 100),
+    )
+    return child
+
+
+def test_guide_reaches_the_result_screen(tmp_path):
+    saved, markdown = tmp_path / "svar.json", tmp_path / "sjekkliste.md"
+    child = spawn("--lagre-svar", str(saved), "--sjekkliste", str(markdown))
+    child.expect("Hvilken bransje")
+    child.send(ENTER)  # Industri
+    child.expect("Hva slags utdanning")
+    child.send(DOWN + DOWN + ENTER)  # høyere
+    child.expect("industriklynge")
+    child.send(ENTER)  # Ja
+    child.expect("Stemmer de")
+    child.send(ENTER)  # Vis resultatet
+    child.expect("Anbefalte ordninger")
+    child.expect("Kompetanseløft for utsatte industriklynger")
+    child.expect("Sjekkliste")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    assert document["svar"] == {"bransje": "industri", "behov": "hoyere", "klynge": True}
+    assert document["regelverk"]["versjon"] == "2021.1" and document["dato"] == "2021-09-01"
+    text = markdown.read_text(encoding="utf-8")
+    assert "### 1. Kompetanseløft for utsatte industriklynger" in text
+    assert "- [ ] " in text
+
+
+def test_saved_answers_are_accepted_by_svar(tmp_path):
+    saved = tmp_path / "svar.json"
+    saved.write_text(
+        json.dumps({"regelverk": {"versjon": "2021.1"}, "dato": "2021-09-01", "svar": {"bransje": "industri"}}),
+        encoding="utf-8",
+    )
+    child = spawn("--svar", str(saved))
+    child.expect("Hva slags utdanning")  # bransje came from the file
+    child.send(DOWN + DOWN + ENTER)
+    child.expect("industriklynge")
+    child.send(DOWN + ENTER)  # Nei
+    child.expect("Stemmer de")
+    child.send(ENTER)
+    child.expect("Ingen ordning passer sikkert")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("answered", [0, 1])
+def test_ctrl_c_exits_130_and_saves_the_answers_so_far(tmp_path, answered):
+    saved = tmp_path / "svar.json"
+    child = spawn("--lagre-svar", str(saved))
+    child.expect("Hvilken bransje")
+    if answered:
+        child.send(ENTER)
+        child.expect("Hva slags utdanning")
+    child.sendcontrol("c")
+    child.expect("Avbrutt")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
+    expected = {"bransje": "industri"} if answered else {}
+    assert json.loads(saved.read_text(encoding="utf-8"))["svar"] == expected

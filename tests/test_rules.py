@@ -1,0 +1,193 @@
+"""The strict loader: the shipped rule base loads; every broken file fails as documented."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from soknadsveileder.model import AllOf, AnyOf, Equals, Status
+from soknadsveileder.rules import RuleBaseError, bundled_path, load, parse
+
+from .helpers import MINIMAL, TESTS, assert_no_traceback, soknad
+
+BROKEN = sorted((TESTS / "regler" / "ugyldige").glob("*.yaml"))
+
+
+def expected_issues(path: Path) -> list[str]:
+    return [m[1] for m in re.finditer(r"^# forventet: (.*)$", path.read_text(encoding="utf-8"), re.M)]
+
+
+def test_bundled_rule_base_has_the_contracted_ids(rules):
+    assert [q.id for q in rules.questions][:3] == ["bransje", "behov", "kompetanse"]
+    assert {q.id for q in rules.questions} >= {"bransje", "kompetanse", "behov", "klynge"}
+    assert [s.id for s in rules.schemes] == [
+        "bransjeprogram-industri-bygg",
+        "bransjeprogram-maritim",
+        "industrifagskolen",
+        "utsatte-industriklynger",
+    ]
+    values = {q.id: [c.value for c in q.choices] for q in rules.questions}
+    assert values["bransje"] == ["industri", "bygg", "maritim", "annen"]
+    assert values["kompetanse"] == ["ufaglaert", "fagbrev", "fagskole", "hoyere"]
+    assert values["behov"] == ["fagbrev", "fagskole", "hoyere"]
+    assert rules.question("klynge").type == "ja_nei" and rules.question("klynge").allow_unknown
+
+
+def test_bundled_facts_follow_the_primary_source(rules):
+    industri = rules.scheme("bransjeprogram-industri-bygg")
+    assert industri.funds.amount == 7_000_000 and industri.funds.approximate and industri.funds.year == 2021
+    assert rules.scheme("industrifagskolen").funds.amount == 20_000_000
+    assert rules.scheme("utsatte-industriklynger").funds.amount == 20_000_000
+    assert rules.scheme("bransjeprogram-maritim").funds.amount is None
+    for s in rules.schemes:
+        assert s.deadline.date is not None and (s.deadline.date.year, s.deadline.date.month) == (2021, 9)
+        assert s.checklist and s.sources and s.administrator.startswith("Direktoratet")
+    assert "universitet" in rules.scheme("utsatte-industriklynger").applicant_types
+    # The maritime April deadline disagrees with the article; the note says so.
+    assert any("april" in n for n in rules.scheme("bransjeprogram-maritim").notes)
+
+
+def test_every_question_has_texts_and_labels(rules):
+    for q in rules.questions:
+        assert q.text and q.help
+        assert all(c.label for c in q.choices)
+
+
+def test_conditions_are_typed_data(rules):
+    criterion = rules.scheme("bransjeprogram-industri-bygg").criteria[1]
+    assert isinstance(criterion.condition, AnyOf)
+    assert all(isinstance(c, AllOf) for c in criterion.condition.items)
+    assert rules.scheme("utsatte-industriklynger").criteria[1].condition == Equals("klynge", True)
+    assert Status("aktuell") is Status.AKTUELL
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
+def test_each_broken_file_gives_its_documented_errors(path, cli):
+    expected = expected_issues(path)
+    assert expected, f"{path.name} has no '# forventet:' line"
+    result = cli("valider", str(path))
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith(f"{path}:")]
+    assert len(lines) == len(expected), result.stderr
+    for line, want in zip(lines, expected, strict=True):
+        assert line.startswith(f"{path}:{want}"), (line, want)
+    assert f"Fant {len(expected)} feil" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("ukjent-nokkel", "mente du 'for_hvem'?"),
+        ("ukjent-sporsmal", "mente du 'bransje'?"),
+        ("ukjent-verdi", "mente du 'industri'?"),
+        ("ukjent-sjekkpunkt", "mente du 'kontakt'?"),
+        ("yaml11-boolsk", "skriv true eller false, ikke 'no'"),
+        ("dato-uten-anforselstegn", 'for eksempel "2021-09-15"'),
+    ],
+)
+def test_errors_carry_a_hint(name, hint):
+    with pytest.raises(RuleBaseError) as err:
+        load(TESTS / "regler" / "ugyldige" / f"{name}.yaml")
+    assert any(i.hint and hint in i.hint for i in err.value.issues), err.value.issues
+
+
+def test_minimal_rule_base_is_valid(cli):
+    result = cli("valider", str(MINIMAL))
+    assert result.exit_code == 0
+    assert "gyldig" in result.stdout and "1 ordninger" in result.stdout
+
+
+def test_valider_defaults_to_the_bundled_rule_base(cli):
+    result = cli("valider")
+    assert result.exit_code == 0, result.output
+    assert str(bundled_path()) in result.stdout
+
+
+def test_valider_honours_regler_and_the_environment(cli):
+    broken = TESTS / "regler" / "ugyldige" / "umulig-dato.yaml"
+    assert cli("valider", "--regler", str(broken)).exit_code == 1
+    assert cli("valider", env={"SOKNAD_REGLER": str(broken)}).exit_code == 1
+    assert cli("valider", env={"SOKNAD_REGLER": str(MINIMAL)}).exit_code == 0
+
+
+def test_valider_missing_file_is_exit_2_without_traceback(tmp_path):
+    result = soknad("valider", str(tmp_path / "finnes-ikke.yaml"))
+    assert result.returncode == 2
+    assert "Filen finnes ikke" in result.stderr
+    assert_no_traceback(result.stderr)
+
+
+def test_yaml_11_words_stay_text(tmp_path):
+    # `on` and `no` would be booleans in YAML 1.1; here they are plain choice values.
+    text = MINIMAL.read_text(encoding="utf-8").replace("verdi: annen", "verdi: 'no'").replace("verdi: industri", "verdi: on")
+    text = text.replace("er: industri", "er: on")
+    rules = parse(text, "on.yaml")
+    assert [c.value for c in rules.questions[0].choices] == ["on", "no"]
+
+
+def test_date_is_text_until_a_date_field_parses_it():
+    text = MINIMAL.read_text(encoding="utf-8").replace('dato: "2021-09-15"', "dato: 2021-09-15")
+    rules = parse(text, "dato.yaml")
+    assert rules.schemes[0].deadline.date.isoformat() == "2021-09-15"
+
+
+def test_alias_bomb_is_refused_at_once(tmp_path):
+    bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        bomb.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 9) + "]")
+    path = tmp_path / "bombe.yaml"
+    path.write_text("\n".join(bomb) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    result = soknad("valider", str(path))
+    assert result.returncode == 1
+    assert "aliaser" in result.stderr
+    assert time.perf_counter() - started < 10  # a generous ceiling for a cold interpreter; see bench/
+
+
+def test_python_tag_executes_nothing(tmp_path):
+    marker = tmp_path / "kjort"
+    path = tmp_path / "tag.yaml"
+    path.write_text(f'a: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
+    result = soknad("valider", str(path))
+    assert result.returncode == 1
+    assert not marker.exists()
+    assert "!!python/object/apply:os.system" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "Filen er tom"),
+        (b"\x00\xff\xfe\x80garbage\n", "ikke gyldig UTF-8"),
+        (b"- a\n- b\n", "Forventet en tabell"),
+        (b"just text", "Forventet en tabell"),
+        (b"a: [1, 2\n", "Ugyldig YAML"),
+        (b"a:\tb\n\tc: d\n", "Ugyldig YAML"),
+        (b"\x01\x02\x03", "tegn som YAML ikke tillater"),
+    ],
+)
+def test_hostile_files_are_rejected_with_a_line(tmp_path, content, message):
+    path = tmp_path / "fil.yaml"
+    path.write_bytes(content)
+    result = soknad("valider", str(path))
+    assert result.returncode == 1, result.stderr
+    assert message in result.stderr
+    assert re.search(rf"{re.escape(str(path))}:\d+:", result.stderr)
+    assert_no_traceback(result.stderr)
+
+
+def test_directory_and_unreadable_rule_base(tmp_path):
+    result = soknad("valider", str(tmp_path))
+    assert result.returncode == 2 and "mappe" in result.stderr
+    locked = tmp_path / "låst.yaml"
+    locked.write_text("a: 1\n", encoding="utf-8")
+    locked.chmod(0)
+    result = soknad("ordninger", "--regler", str(locked))
+    if result.returncode == 2:  # root can read anything; then it is simply an invalid file
+        assert "tilgang" in result.stderr
+    else:
+        assert result.returncode == 1
+    assert_no_traceback(result.stderr)
