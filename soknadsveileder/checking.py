@@ -17,18 +17,19 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from . import engine, render
 from .answers import AnswerError, FieldError, clean, parse_record
 from .batch import RawRecord, read_records
-from .files import os_problem
+from .files import os_problem, silence_stdout
 from .model import AnswerValue, RuleBase
 
 _C1 = re.compile("[\u007f-\u009f\u2028\u2029]")
 _PROGRESS_MIN_BYTES = 1_000_000
+_CACHE_SIZE = 4096
 
 
 def dumps_line(obj: dict[str, Any]) -> str:
@@ -39,21 +40,48 @@ def dumps_line(obj: dict[str, Any]) -> str:
     return text + "\n"
 
 
+@dataclass(frozen=True)
+class Checked:
+    """One output line and what the summary needs to know about it."""
+
+    line: str
+    ok: bool
+    fits: bool  # some scheme is recommended
+
+
 class Checker:
+    """Turns raw records into output lines.
+
+    The assessment part of a line depends only on the answers, which take few distinct
+    values across a batch, so it is evaluated and serialised once per distinct set of
+    answers (a bounded cache) and spliced after the record's own fields.
+    """
+
     def __init__(self, rules: RuleBase, today: dt.date) -> None:
         self.rules = rules
         self.today = today
-        self._assess = lru_cache(maxsize=4096)(self._assess_uncached)
+        self._cache: dict[tuple[tuple[str, AnswerValue], ...], tuple[str, bool]] = {}
 
-    def _assess_uncached(self, key: tuple[tuple[str, AnswerValue], ...]) -> dict[str, Any]:
-        return render.result_json(engine.evaluate(self.rules, dict(key), self.today))
+    def _cached_body(self, answers: dict[str, AnswerValue]) -> tuple[str, bool]:
+        key = engine.signature(self.rules, answers)
+        body = self._cache.get(key)
+        if body is None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()  # bounded: memory stays flat however many distinct answers
+            body = self._cache[key] = self._body_uncached(key, answers)
+        return body
 
-    def check(self, nr: int, raw: RawRecord, source: str | None = None) -> dict[str, Any]:
+    def _body_uncached(self, key: tuple[tuple[str, AnswerValue], ...], answers: Any) -> tuple[str, bool]:
+        result = engine.evaluate(self.rules, answers, self.today)
+        text = dumps_line({"ok": True, **render.result_json(result)})
+        return text[1:], bool(result.recommended)  # without the opening brace
+
+    def check(self, nr: int, raw: RawRecord, source: str | None = None) -> Checked:
         head: dict[str, Any] = {"nr": nr, "linje": raw.line}
         if source is not None:
             head["fil"] = source
         if raw.error is not None:
-            return {**head, "ok": False, "feil": [{"felt": None, "melding": raw.error}]}
+            return _failed(head, [FieldError(None, raw.error)])
         errors: list[FieldError] = []
         if isinstance(raw.value, dict):
             for key in ("id", "navn"):
@@ -68,8 +96,14 @@ class Checker:
         except AnswerError as e:
             errors.extend(e.errors)
         if errors:
-            return {**head, "ok": False, "feil": [{"felt": e.field, "melding": e.message} for e in errors]}
-        return {**head, "ok": True, **self._assess(tuple(sorted(answers.items())))}
+            return _failed(head, errors)
+        body, fits = self._cached_body(answers)
+        return Checked(dumps_line(head)[:-2] + ", " + body, True, fits)
+
+
+def _failed(head: dict[str, Any], errors: list[FieldError]) -> Checked:
+    feil = [{"felt": e.field, "melding": e.message} for e in errors]
+    return Checked(dumps_line({**head, "ok": False, "feil": feil}), False, False)
 
 
 def _passthrough_ok(value: object) -> bool:
@@ -93,12 +127,11 @@ class Tally:
     def __init__(self) -> None:
         self.read = self.ok = self.errors = self.none_fit = 0
 
-    def add(self, out: dict[str, Any]) -> None:
+    def add(self, checked: Checked) -> None:
         self.read += 1
-        if out["ok"]:
+        if checked.ok:
             self.ok += 1
-            if not out["anbefalte"]:
-                self.none_fit += 1
+            self.none_fit += not checked.fits
         else:
             self.errors += 1
 
@@ -147,21 +180,33 @@ def run_batch(rules: RuleBase, today: dt.date, paths: list[Path], fmt: str, fail
         flush_each = sys.stdin.isatty() and any(name is None for name, _, _ in inputs)
         try:
             for nr, (name, record) in enumerate(_records(inputs, progress), 1):
-                result = checker.check(nr, record, name)
-                tally.add(result)
+                checked = checker.check(nr, record, name)
+                tally.add(checked)
                 if fmt == "json":
-                    out.write(dumps_line(result))
+                    out.write(checked.line)
                     if flush_each:
                         out.flush()
                 else:
-                    rows.append(_row(rules, result))
+                    rows.append(_row(rules, json.loads(checked.line)))
             if fmt == "tabell":
                 _print_table(rows)
             out.flush()
         except KeyboardInterrupt:
-            out.flush()  # every line already written is complete; keep them all
+            # A line is written whole or not at all, so what is buffered is complete lines:
+            # flush them, so nothing already assessed is lost.
+            _flush_quietly(out)
             sys.stderr.write(tally.summary() + " Avbrutt.\n")
             return 130
+        except BrokenPipeError:
+            # The reader went away (`| head`). Not an error: stop quietly and at once.
+            silence_stdout()
+            return 0
+        except OSError as e:
+            # stdout itself failed (a full disk, say). Say so; the lines before are intact.
+            silence_stdout()
+            reason = os_problem(Path("stdout"), e, writing=True).reason
+            sys.stderr.write(f"Feil: kunne ikke skrive resultatet. {reason}\n" + tally.summary() + "\n")
+            return 2
     if tally.read == 0:
         sys.stderr.write("soknad sjekk: fant ingen poster i inndata.\n")
     else:
@@ -169,6 +214,13 @@ def run_batch(rules: RuleBase, today: dt.date, paths: list[Path], fmt: str, fail
     if tally.errors or (fail_if_none and tally.none_fit):
         return 1
     return 0
+
+
+def _flush_quietly(out: IO[str]) -> None:
+    try:
+        out.flush()
+    except BrokenPipeError:
+        silence_stdout()
 
 
 def _progress(stack: ExitStack, inputs: list[tuple[str | None, BinaryIO, int]]) -> Any:
@@ -198,8 +250,7 @@ def _row(rules: RuleBase, result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _print_table(rows: list[dict[str, Any]], file: IO[str] | None = None) -> None:
-    from rich.console import Console
+def _print_table(rows: list[dict[str, Any]]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -212,4 +263,4 @@ def _print_table(rows: list[dict[str, Any]], file: IO[str] | None = None) -> Non
         style = "" if r["ok"] else "red"
         label = r["anbefalt"] if r["ok"] else "Feil: " + r["anbefalt"]
         table.add_row(str(r["nr"]), escape(r["hvem"]), escape(label), escape(r["kanskje"]), style=style)
-    Console(file=file).print(table)
+    render.make_console().print(table)

@@ -6,22 +6,24 @@ Exit codes: 0 ok, 1 invalid data, 2 usage error or unreadable input, 130 interru
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, ParamSpec
 
 import typer
 
 from . import __version__, engine, render
 from .answers import AnswerError, parse_record, parse_value
-from .files import FileProblem, read_bytes, write_atomic
+from .files import FileProblem, os_problem, read_bytes, silence_stdout, write_atomic
 from .model import AnswerValue, RuleBase, Status
 from .rules import ENV_VAR, RuleBaseError, load
 
+P = ParamSpec("P")
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 app = typer.Typer(
@@ -106,6 +108,21 @@ def _root(
     """Søkeveileder for offentlig finansiert kompetanseutvikling i industri, bygg og maritim sektor."""
 
 
+def _pipe_safe(command: Callable[P, None]) -> Callable[P, None]:
+    """A closed stdout (`soknad ordninger | head`) ends the command quietly with exit 0."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            silence_stdout()
+            raise typer.Exit(EXIT_OK) from None
+
+    return wrapper
+
+
 # --- soknad ordninger ---------------------------------------------------------------------
 
 
@@ -123,6 +140,7 @@ def _filter_answer(rules: RuleBase, question_id: str, raw: str | None) -> dict[s
 
 
 @app.command()
+@_pipe_safe
 def ordninger(
     ordning: Annotated[
         str | None, typer.Argument(help="Vis én ordning i sin helhet (id-en fra listen).", show_default=False)
@@ -156,9 +174,7 @@ def ordninger(
         data: Any = [render.scheme_json(s, today) for s in schemes]
         typer.echo(json.dumps(data[0] if ordning else data, ensure_ascii=False, indent=2))
         return
-    from rich.console import Console
-
-    console = Console()
+    console = render.make_console()
     dated = [engine.deadline_state(s, today) for s in rules.schemes]
     all_passed = any(d.date for d in dated) and all(d.passed for d in dated if d.date)
     if ordning is not None:
@@ -174,6 +190,7 @@ def ordninger(
 
 
 @app.command()
+@_pipe_safe
 def valider(
     fil: Annotated[
         Path | None,
@@ -233,6 +250,7 @@ def _check_output_dir(path: Path | None, option: str) -> None:
 
 
 @app.command()
+@_pipe_safe
 def veileder(
     svar: Annotated[
         Path | None,
@@ -274,9 +292,7 @@ def veileder(
                 _write(lagre_svar, _answers_document(rules, today, stop.answers), "Svarene så langt er lagret i")
             fail("Avbrutt.", EXIT_INTERRUPTED)
     result = engine.evaluate(rules, answers, today)
-    from rich.console import Console
-
-    render.result_screen(Console(), rules, result, answers)
+    render.result_screen(render.make_console(), rules, result, answers)
     if lagre_svar is not None:
         _write(lagre_svar, _answers_document(rules, today, answers), "Svarene er lagret i")
     if sjekkliste is not None:
@@ -295,6 +311,7 @@ def _write(path: Path, text: str, done: str) -> None:
 
 
 @app.command()
+@_pipe_safe
 def sjekk(
     filer: Annotated[
         list[Path] | None,
@@ -325,6 +342,7 @@ def sjekk(
 
 
 @app.command()
+@_pipe_safe
 def skjema(
     del_: Annotated[
         str | None,
@@ -388,15 +406,18 @@ def main() -> None:
     click = _click_exceptions()
     try:
         code = app(standalone_mode=False, prog_name="soknad")
+        sys.stdout.flush()
     except click.UsageError as e:
         command = e.ctx.command_path if e.ctx else "soknad"
         _exit(_translate(e.format_message()), EXIT_USAGE, f"Se «{command} --help».")
-    except click.Abort:
-        _exit("Avbrutt.", EXIT_INTERRUPTED)
-    except KeyboardInterrupt:
+    except (typer.Abort, KeyboardInterrupt):
         _exit("Avbrutt.", EXIT_INTERRUPTED)
     except BrokenPipeError:
-        _quiet_broken_pipe()
+        silence_stdout()  # the reader went away (`| head`): not an error
+        sys.exit(EXIT_OK)
+    except OSError as e:
+        silence_stdout()
+        _exit(f"Kunne ikke skrive utdata. {os_problem(Path('stdout'), e, writing=True).reason}", EXIT_USAGE)
     except FileProblem as e:
         _exit(str(e), EXIT_USAGE)
     except click.ClickException as e:
@@ -405,16 +426,4 @@ def main() -> None:
         if os.environ.get("SOKNAD_DEBUG"):
             raise
         _exit(f"Uventet feil ({type(e).__name__}). Kjør med SOKNAD_DEBUG=1 for detaljer, og meld fra.", 70)
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _quiet_broken_pipe()
     sys.exit(code if isinstance(code, int) else EXIT_OK)
-
-
-def _quiet_broken_pipe() -> NoReturn:
-    # The reader went away (`| head`): not an error. Point stdout at /dev/null so the
-    # interpreter's own flush at exit does not complain either.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(EXIT_OK)

@@ -17,6 +17,7 @@ Ranking of recommended schemes (status ``aktuell``), best first:
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -224,11 +225,7 @@ def _probes(rules: RuleBase) -> Mapping[str, tuple[AnswerValue, ...]]:
     enough.
     """
     bounds: dict[str, set[int]] = {q.id: set() for q in rules.questions}
-    conditions: list[Condition] = [c.condition for s in rules.schemes for c in s.criteria]
-    conditions += [r.when for s in rules.schemes for r in s.ranking]
-    conditions += [i.when for i in rules.checklist_items.values() if i.when is not None]
-    conditions += [q.when for q in rules.questions if q.when is not None]
-    for c in conditions:
+    for c in _all_conditions(rules):
         for b in _between(c):
             for edge in (b.minimum, b.maximum):
                 if edge is not None:
@@ -245,6 +242,43 @@ def _probes(rules: RuleBase) -> Mapping[str, tuple[AnswerValue, ...]]:
         else:
             probes[q.id] = q.known_values()
     return probes
+
+
+@lru_cache(maxsize=32)
+def _cuts(rules: RuleBase) -> Mapping[str, tuple[int, ...]]:
+    """For each number question, the values at which some condition can change."""
+    cuts: dict[str, set[int]] = {q.id: set() for q in rules.questions if q.type == "tall"}
+    for c in _all_conditions(rules):
+        for b in _between(c):
+            if b.minimum is not None:
+                cuts[b.question].add(b.minimum)
+            if b.maximum is not None:
+                cuts[b.question].add(b.maximum + 1)
+    return {q: tuple(sorted(v)) for q, v in cuts.items()}
+
+
+def signature(rules: RuleBase, answers: Answers) -> tuple[tuple[str, AnswerValue], ...]:
+    """A key that is equal for any two sets of answers with the same result.
+
+    Skipped questions are dropped, and a number is replaced by the interval it falls in
+    between the bounds of the numeric conditions. Batch checks cache on this key.
+    """
+    kept = effective(rules, answers)
+    cuts = _cuts(rules)
+    key = []
+    for qid, value in sorted(kept.items()):
+        if qid in cuts and isinstance(value, int) and not isinstance(value, bool):
+            value = bisect_right(cuts[qid], value)
+        key.append((qid, value))
+    return tuple(key)
+
+
+def _all_conditions(rules: RuleBase) -> list[Condition]:
+    conditions: list[Condition] = [c.condition for s in rules.schemes for c in s.criteria]
+    conditions += [r.when for s in rules.schemes for r in s.ranking]
+    conditions += [i.when for i in rules.checklist_items.values() if i.when is not None]
+    conditions += [q.when for q in rules.questions if q.when is not None]
+    return conditions
 
 
 def _between(condition: Condition) -> Iterable[Between]:

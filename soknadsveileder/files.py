@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -29,6 +30,8 @@ def os_problem(path: Path, e: OSError, writing: bool) -> FileProblem:
         reason = f"Mangler tilgang til å {verb} filen."
     elif e.errno == errno.ENOSPC:
         reason = "Disken er full."
+    elif e.errno == errno.EFBIG:
+        reason = "Filen ble større enn systemet tillater."
     else:
         reason = f"Kunne ikke {verb} filen ({e.strerror or type(e).__name__})."
     return FileProblem(path, reason)
@@ -55,6 +58,14 @@ def write_atomic(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     if path.is_dir():
         raise FileProblem(path, "Dette er en mappe, ikke en fil.")
+    if path.exists() and not path.is_file():
+        # A device or a pipe (/dev/stdout, a FIFO) cannot be replaced by a rename.
+        try:
+            with path.open("wb") as f:
+                f.write(data)
+        except OSError as e:
+            raise os_problem(path, e, writing=True) from None
+        return
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
@@ -70,3 +81,15 @@ def write_atomic(path: Path, text: str) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's flush at exit cannot fail again.
+
+    Used once stdout is known to be closed (a reader that went away) or broken.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)

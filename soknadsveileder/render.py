@@ -28,6 +28,19 @@ def esc(text: str) -> str:
     return escape(text)
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # rich would exit with status 1; a reader that went away is not an error, and the
+        # CLI decides what it is.
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def make_console(stderr: bool = False) -> Console:
+    """The console every screen is printed on."""
+    return _Console(stderr=stderr)
+
+
 # --- Plain values -------------------------------------------------------------------------
 
 

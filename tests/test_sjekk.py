@@ -1,0 +1,164 @@
+"""`soknad sjekk` and `soknad skjema` through the real CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from soknadsveileder import engine
+
+from .helpers import OPEN_DATE, TESTS, soknad
+
+GOOD = {"id": "a", "bransje": "industri", "behov": "hoyere", "klynge": True}
+MIXED = [
+    json.dumps(GOOD),
+    json.dumps({"navn": "Feil AS", "bransj": "industri"}),
+    "",
+    json.dumps({"bransje": "maritim", "behov": "fagbrev", "praksis_aar": 6}),
+    "{ikke json",
+    json.dumps({"bransje": "bygg", "behov": "doktorgrad"}),
+    json.dumps({}),
+]
+
+
+def lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def test_mixed_records_keep_count_and_order(cli):
+    result = cli("sjekk", "--dato", OPEN_DATE, input="\n".join(MIXED) + "\n")
+    out = lines(result.stdout)
+    assert [o["nr"] for o in out] == [1, 2, 3, 4, 5, 6]  # the blank line is skipped
+    assert [o["linje"] for o in out] == [1, 2, 4, 5, 6, 7]
+    assert [o["ok"] for o in out] == [True, False, True, False, False, True]
+    assert out[0]["id"] == "a" and out[0]["anbefalte"] == ["utsatte-industriklynger"]
+    assert out[1]["navn"] == "Feil AS"
+    assert out[1]["feil"] == [{"felt": "bransj", "melding": "Ukjent felt 'bransj'. Mente du 'bransje'?"}]
+    assert out[2]["anbefalte"] == ["bransjeprogram-maritim"]
+    assert out[3]["feil"][0]["felt"] is None and "Ugyldig JSON" in out[3]["feil"][0]["melding"]
+    assert out[4]["feil"][0]["felt"] == "behov" and "doktorgrad" in out[4]["feil"][0]["melding"]
+    assert out[5]["anbefalte"] == [] and set(out[5]["mangler"]) >= {"bransje", "behov"}
+    assert result.exit_code == 1
+    assert "6 poster lest, 3 gyldige, 3 med feil" in result.stderr
+
+
+def test_output_shape(cli, rules):
+    out = lines(cli("sjekk", "--dato", OPEN_DATE, input=json.dumps(GOOD)).stdout)[0]
+    assert {"nr", "ok", "anbefalte", "vurderinger", "mangler", "sjekkliste"} <= out.keys()
+    assert [v["id"] for v in out["vurderinger"]] == [s.id for s in rules.schemes]
+    for v in out["vurderinger"]:
+        assert v["status"] in {"aktuell", "kanskje", "ikke_aktuell"}
+        assert v["grunner"] and all(isinstance(g, str) for g in v["grunner"])
+        assert v["frist"]["dato"] == "2021-09-15" and v["frist"]["passert"] is False
+    assert any(item["type"] == "steg" for item in out["sjekkliste"])
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "\n".join(json.dumps(r) for r in [GOOD, {"bransje": "annen"}]) + "\n",  # JSON Lines
+        json.dumps([GOOD, {"bransje": "annen"}]),  # one array on one line
+        json.dumps([GOOD, {"bransje": "annen"}], indent=2),  # a pretty-printed array
+    ],
+    ids=["jsonl", "liste", "liste-pen"],
+)
+def test_every_input_form(cli, payload):
+    result = cli("sjekk", "--dato", OPEN_DATE, input=payload)
+    out = lines(result.stdout)
+    assert [o["ok"] for o in out] == [True, True]
+    assert out[0]["anbefalte"] == ["utsatte-industriklynger"] and out[1]["anbefalte"] == []
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("payload", [json.dumps(GOOD), json.dumps(GOOD, indent=2)], ids=["objekt", "objekt-pent"])
+def test_single_object(cli, payload):
+    out = lines(cli("sjekk", "--dato", OPEN_DATE, input=payload).stdout)
+    assert len(out) == 1 and out[0]["id"] == "a" and out[0]["ok"]
+
+
+def test_files_and_stdin_dash_are_read_in_order(tmp_path):
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.json"
+    first.write_text(json.dumps({"id": 1, "bransje": "bygg"}) + "\n", encoding="utf-8")
+    second.write_text(json.dumps([{"id": 3}]), encoding="utf-8")
+    result = soknad("sjekk", "--dato", OPEN_DATE, str(first), "-", str(second), input=json.dumps({"id": 2}))
+    out = lines(result.stdout)
+    assert [(o["nr"], o["id"]) for o in out] == [(1, 1), (2, 2), (3, 3)]
+    assert out[0]["fil"] == str(first) and "fil" not in out[1]
+    assert result.returncode == 0
+
+
+def test_exit_codes(cli, tmp_path):
+    assert cli("sjekk", input=json.dumps({"bransje": "annen"})).exit_code == 0
+    assert cli("sjekk", "--fail-if-none", input=json.dumps({"bransje": "annen"})).exit_code == 1
+    assert cli("sjekk", "--fail-if-none", "--dato", OPEN_DATE, input=json.dumps(GOOD)).exit_code == 0
+    assert cli("sjekk", input='{"bransje": 1}').exit_code == 1
+    missing = cli("sjekk", str(tmp_path / "finnes-ikke.jsonl"))
+    assert missing.exit_code == 2 and "Filen finnes ikke" in missing.stderr and missing.stdout == ""
+    assert cli("sjekk", str(tmp_path)).exit_code == 2
+    assert cli("sjekk", "--format", "xml", input="{}").exit_code == 2
+    assert cli("sjekk", "--dato", "i morgen", input="{}").exit_code == 2
+
+
+def test_format_tabell(cli):
+    result = cli("sjekk", "--format", "tabell", "--dato", OPEN_DATE, input="\n".join(MIXED))
+    assert "Kompetanseløft for utsatte" in result.stdout
+    assert "Feil AS" in result.stdout and "Feil:" in result.stdout
+    assert "{" not in result.stdout
+    assert result.exit_code == 1
+
+
+def test_output_validates_against_the_published_schema(cli):
+    schema = json.loads(cli("skjema").stdout)
+    jsonschema.Draft202012Validator.check_schema(schema["svar"])
+    jsonschema.Draft202012Validator.check_schema(schema["resultat"])
+    for record in MIXED:
+        if record and record.startswith("{") and record != "{ikke json":
+            value = json.loads(record)
+            ok = cli("sjekk", input=record)
+            valid = jsonschema.Draft202012Validator(schema["svar"]).is_valid(value)
+            assert valid == (ok.exit_code == 0), record
+    for out in lines(cli("sjekk", "--dato", OPEN_DATE, input="\n".join(MIXED)).stdout):
+        jsonschema.validate(out, schema["resultat"])
+
+
+def test_schema_follows_the_rule_base(cli):
+    schema = json.loads(cli("skjema", "svar").stdout)
+    assert schema["properties"]["bransje"]["enum"] == ["industri", "bygg", "maritim", "annen", None]
+    assert schema["properties"]["klynge"]["type"] == ["boolean", "null"]
+    minimal = json.loads(cli("skjema", "svar", "--regler", str(TESTS / "regler" / "minimal.yaml")).stdout)
+    assert set(minimal["properties"]) == {"id", "navn", "bransje", "klynge"}
+    assert cli("skjema", "tull").exit_code == 2
+
+
+@pytest.mark.parametrize("path", sorted((TESTS / "cases").glob("*.yaml")), ids=lambda p: p.stem)
+def test_golden_cases_give_the_same_statuses_through_sjekk(cli, rules, path: Path):
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    result = cli("sjekk", "--dato", case["dato"], input=json.dumps(case["svar"]))
+    out = lines(result.stdout)[0]
+    direct = engine.evaluate(rules, case["svar"], dt.date.fromisoformat(case["dato"]))
+    assert {v["id"]: v["status"] for v in out["vurderinger"]} == case["forventet"]["status"]
+    assert out["anbefalte"] == list(direct.recommended) == case["forventet"]["anbefalte"]
+    assert out["mangler"] == list(direct.missing)
+
+
+def test_a_large_generated_input_keeps_every_record(tmp_path):
+    n = 20_000
+    path = tmp_path / "mange.jsonl"
+    options = [{"bransje": b, "behov": n_} for b in ("industri", "bygg", "maritim", "annen") for n_ in ("fagbrev", "hoyere")]
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            record = {"id": i, **options[i % len(options)]}
+            f.write(("{bad" if i % 997 == 0 else json.dumps(record)) + "\n")
+    result = soknad("sjekk", "--dato", OPEN_DATE, str(path), timeout=120)
+    out = result.stdout.splitlines()
+    assert len(out) == n
+    assert [json.loads(line)["nr"] for line in out[:3]] == [1, 2, 3]
+    assert json.loads(out[-1])["nr"] == n
+    bad = n // 997 + 1
+    assert f"{n} poster lest, {n - bad} gyldige, {bad} med feil" in result.stderr
+    assert "━" not in result.stderr  # no progress bar when stderr is not a terminal
