@@ -24,7 +24,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +67,9 @@ print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 
 def measure(command: list[str], output: str) -> tuple[float, int, int]:
     """Wall time, peak RSS in KiB and exit code of one run, in a clean parent process."""
-    proc = subprocess.run([sys.executable, "-c", _MEASURE, output, *command], capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURE, output, *command], capture_output=True, text=True, check=True
+    )
     seconds, rss, code = proc.stdout.split()
     return float(seconds), int(rss), int(code)
 
@@ -102,7 +103,9 @@ def main() -> None:
             rows.append((n, t_soknad, t_floor, t_copy, rss, code))
 
     print(f"soknad sjekk, best of {args.runs} runs, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    print(f"{'poster':>8} {'sek':>7} {'poster/s':>10} {'gulv s':>7} {'ratio':>6} {'kopi s':>7} {'ratio':>6} {'maks RSS':>10}")
+    print(
+        f"{'poster':>8} {'sek':>7} {'poster/s':>10} {'gulv s':>7} {'ratio':>6} {'kopi s':>7} {'ratio':>6} {'maks RSS':>10}"
+    )
     for n, t, f, c, rss, _ in rows:
         print(f"{n:>8} {t:>7.2f} {n / t:>10,.0f} {f:>7.2f} {t / f:>6.2f} {c:>7.2f} {t / c:>6.2f} {rss / 1024:>8.1f} MB")
     growth = rows[1][4] / rows[0][4]

@@ -145,14 +145,36 @@ def _read_lines(stream: BinaryIO | _Prefixed, line_no: int, *, detect: bool) -> 
             yield RawRecord(line_no, error="Linjen er ikke gyldig UTF-8.")
             continue
         if first and not isinstance(stream, _Prefixed):
+            first = False
             if text.lstrip().startswith("["):
-                yield from _read_array(raw.decode("utf-8"), stream, line_no)
-                return
+                record = _record(text, line_no)
+                if record.error is not None or not isinstance(record.value, list):
+                    yield from _read_array(raw.decode("utf-8"), stream, line_no)
+                    return
+                # A whole array on the first line: the input is that array, unless more
+                # lines follow, in which case it is JSON Lines whose first record is a list.
+                peeked = _peek_content(stream)
+                if not peeked.strip():
+                    yield from (RawRecord(line_no, v) for v in record.value)
+                    return
+                yield record
+                stream = _Prefixed(peeked, stream)
+                continue
             if _is_incomplete(text):
                 yield from _read_document(raw, stream, line_no)
                 return
         first = False
         yield _record(text, line_no)
+
+
+def _peek_content(stream: BinaryIO) -> bytes:
+    """Blank lines up to and including the next line with content (or EOF)."""
+    peeked = b""
+    while True:
+        raw = stream.readline()
+        peeked += raw
+        if not raw or raw.strip():
+            return peeked
 
 
 def _record(text: str, line_no: int | None) -> RawRecord:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,10 @@ from typer.testing import CliRunner
 from soknadsveileder.cli import app
 from soknadsveileder.model import RuleBase
 from soknadsveileder.rules import load
+
+# prompt_toolkit asks a real terminal for the cursor position; pipes and ptys in tests
+# never answer, so switch the question off for every prompt the tests drive.
+os.environ["PROMPT_TOOLKIT_NO_CPR"] = "1"
 
 
 @pytest.fixture(scope="session")

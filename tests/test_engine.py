@@ -100,7 +100,12 @@ def test_golden_cases_cover_every_scheme_and_status():
         case = load_case(path)
         seen.update(case["forventet"]["status"].items())
         passed.add(case["forventet"]["frist_passert"])
-    for scheme in ("bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifagskolen", "utsatte-industriklynger"):
+    for scheme in (
+        "bransjeprogram-industri-bygg",
+        "bransjeprogram-maritim",
+        "industrifagskolen",
+        "utsatte-industriklynger",
+    ):
         assert (scheme, "aktuell") in seen and (scheme, "ikke_aktuell") in seen
     assert any(status == "kanskje" for _, status in seen)
     assert passed == {True, False}

@@ -122,7 +122,11 @@ def test_valider_missing_file_is_exit_2_without_traceback(tmp_path):
 
 def test_yaml_11_words_stay_text(tmp_path):
     # `on` and `no` would be booleans in YAML 1.1; here they are plain choice values.
-    text = MINIMAL.read_text(encoding="utf-8").replace("verdi: annen", "verdi: 'no'").replace("verdi: industri", "verdi: on")
+    text = (
+        MINIMAL.read_text(encoding="utf-8")
+        .replace("verdi: annen", "verdi: 'no'")
+        .replace("verdi: industri", "verdi: on")
+    )
     text = text.replace("er: industri", "er: on")
     rules = parse(text, "on.yaml")
     assert [c.value for c in rules.questions[0].choices] == ["on", "no"]

@@ -81,6 +81,15 @@ def test_single_object(cli, payload):
     assert len(out) == 1 and out[0]["id"] == "a" and out[0]["ok"]
 
 
+def test_a_first_line_that_is_a_list_followed_by_more_lines_is_json_lines(cli):
+    result = cli("sjekk", input="[1, 2]\n\n" + json.dumps(GOOD) + "\n[]\n")
+    out = lines(result.stdout)
+    assert [(o["linje"], o["ok"]) for o in out] == [(1, False), (3, True), (4, False)]
+    assert "fant en liste" in out[0]["feil"][0]["melding"]
+    single = lines(cli("sjekk", input="[]\n").stdout)
+    assert single == []  # one line holding an empty list: the array form, with no records
+
+
 def test_files_and_stdin_dash_are_read_in_order(tmp_path):
     first, second = tmp_path / "a.jsonl", tmp_path / "b.json"
     first.write_text(json.dumps({"id": 1, "bransje": "bygg"}) + "\n", encoding="utf-8")
@@ -149,7 +158,9 @@ def test_golden_cases_give_the_same_statuses_through_sjekk(cli, rules, path: Pat
 def test_a_large_generated_input_keeps_every_record(tmp_path):
     n = 20_000
     path = tmp_path / "mange.jsonl"
-    options = [{"bransje": b, "behov": n_} for b in ("industri", "bygg", "maritim", "annen") for n_ in ("fagbrev", "hoyere")]
+    options = [
+        {"bransje": b, "behov": n_} for b in ("industri", "bygg", "maritim", "annen") for n_ in ("fagbrev", "hoyere")
+    ]
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
             record = {"id": i, **options[i % len(options)]}

@@ -1,0 +1,82 @@
+"""A plain wheel, installed in a fresh virtual environment, works outside the repository."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import sysconfig
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .helpers import ROOT
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """Build the wheel, install it without its dependencies into a new venv, and point the
+    venv at the dependencies of the running environment, so no network is needed."""
+    tmp = tmp_path_factory.mktemp("hjul")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp / "dist"), str(ROOT)],
+        check=True,
+        timeout=300,
+    )
+    (wheel,) = (tmp / "dist").glob("soknadsveileder-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "soknadsveileder/data/schemes.yaml" in names
+    env_dir = tmp / "venv"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(purelib, "avhengigheter.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)],
+        check=True,
+        timeout=300,
+    )
+    return env_dir
+
+
+def run(env_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(env_dir / "bin" / "soknad"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+
+
+def test_installed_package_is_the_wheel(installed, tmp_path):
+    where = subprocess.run(
+        [installed / "bin" / "python", "-c", "import soknadsveileder; print(soknadsveileder.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    ).stdout
+    assert where.startswith(str(installed)), where
+
+
+def test_bundled_rule_base_works_outside_the_repository(installed, tmp_path):
+    result = run(installed, "ordninger", "--json", "--dato", "2021-09-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 4
+    result = run(installed, "valider", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "site-packages/soknadsveileder/data/schemes.yaml" in result.stdout
+
+
+def test_console_script_and_version(installed, tmp_path):
+    result = run(installed, "--version", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("soknad ")

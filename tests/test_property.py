@@ -1,0 +1,149 @@
+"""Property-based tests: any input gives an answer or a structured error, never a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from soknadsveileder import engine
+from soknadsveileder.batch import RawRecord
+from soknadsveileder.checking import Checker
+from soknadsveileder.model import Status
+from soknadsveileder.rules import RuleBaseError, bundled_path, load, parse
+
+from .helpers import soknad
+
+RULES = load()
+SHIPPED = bundled_path().read_text(encoding="utf-8")
+TODAY = dt.date(2021, 9, 1)
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+question_ids = st.sampled_from([q.id for q in RULES.questions] + ["id", "navn", "bransj"])
+plausible_values = st.one_of(
+    st.sampled_from([c.value for q in RULES.questions for c in q.choices]),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-5, max_value=100),
+    json_values,
+)
+records = st.one_of(json_values, st.dictionaries(question_ids, plausible_values, max_size=8))
+
+
+@given(records)
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_any_json_value_gives_an_assessment_or_a_structured_error(value):
+    checked = Checker(RULES, TODAY).check(1, RawRecord(1, value))
+    out = json.loads(checked.line)
+    assert out["nr"] == 1 and out["ok"] is checked.ok
+    if out["ok"]:
+        assert len(out["vurderinger"]) == len(RULES.schemes)
+    else:
+        assert out["feil"] and all(isinstance(e["melding"], str) and e["melding"] for e in out["feil"])
+
+
+@given(st.dictionaries(question_ids, plausible_values), st.lists(records, max_size=40))
+@settings(max_examples=5, deadline=None)
+def test_batches_of_arbitrary_records_through_the_real_cli(first, rest):
+    # The first record is an object: a lone `[...]` line is the array form, by design.
+    values = [first, *rest]
+    payload = "\n".join(json.dumps(v) for v in values) + "\n"
+    result = soknad("sjekk", "--dato", "2021-09-01", input=payload)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["nr"] for line in lines] == list(range(1, len(values) + 1))
+    assert result.returncode in (0, 1)
+    assert "Traceback" not in result.stderr
+
+
+def mutate(text: str, data: st.DataObject) -> str:
+    lines = text.splitlines(keepends=True)
+    """One random edit of the kind a person makes by hand: a line lost, doubled, moved,
+    re-indented, a character replaced, or stray text inserted."""
+    kind = data.draw(st.sampled_from(["slett", "dupliser", "bytt", "tegn", "innrykk", "sett-inn"]))
+    i = data.draw(st.integers(0, len(lines) - 1))
+    if kind == "slett":
+        del lines[i]
+    elif kind == "dupliser":
+        lines.insert(i, lines[i])
+    elif kind == "bytt":
+        j = data.draw(st.integers(0, len(lines) - 1))
+        lines[i], lines[j] = lines[j], lines[i]
+    elif kind == "innrykk":
+        lines[i] = data.draw(st.sampled_from(["", " ", "  ", "\t", "    "])) + lines[i].lstrip(" ")
+    elif kind == "tegn" and lines[i]:
+        k = data.draw(st.integers(0, len(lines[i]) - 1))
+        junk = data.draw(st.sampled_from([*":-[]{}&*!#'\"|>%@`,?", "no", "on", "2021-13-45", "~"]))
+        lines[i] = lines[i][:k] + junk + lines[i][k + 1 :]
+    else:
+        lines.insert(i, data.draw(st.text(max_size=30)) + "\n")
+    return "".join(lines)
+
+
+@given(st.data())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_mutated_rule_bases_load_or_fail_with_a_line_number(data):
+    text = SHIPPED
+    for _ in range(data.draw(st.integers(1, 3))):
+        text = mutate(text, data)
+    try:
+        parse(text, "mutert.yaml")
+    except RuleBaseError as e:
+        assert e.issues
+        for issue in e.issues:
+            assert issue.line >= 1, issue
+            assert issue.message
+            assert str(issue).startswith(f"mutert.yaml:{issue.line}:")
+
+
+number = st.one_of(st.none(), st.integers(min_value=0, max_value=60))
+
+
+@st.composite
+def valid_answers(draw):
+    answers = {}
+    for q in RULES.questions:
+        if draw(st.booleans()):
+            continue  # missing: unknown
+        if q.type == "tall":
+            answers[q.id] = draw(number)
+        else:
+            answers[q.id] = draw(st.sampled_from([*q.known_values(), None]))
+    return answers
+
+
+@given(valid_answers(), st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 1, 1)))
+@settings(max_examples=300)
+def test_engine_invariants_for_any_valid_answers(answers, today):
+    result = engine.evaluate(RULES, answers, today)
+    kept = engine.effective(RULES, answers)
+    for a in result.assessments:
+        truths = [engine.check(c.condition, kept) for c in a.scheme.criteria]
+        assert (a.status is Status.AKTUELL) == all(t is True for t in truths)
+        assert (a.status is Status.IKKE_AKTUELL) == any(t is False for t in truths)
+        assert a.reasons
+    assert list(result.recommended) == [
+        a.scheme.id
+        for a in sorted(
+            (a for a in result.assessments if a.status is Status.AKTUELL),
+            key=lambda a: (
+                -a.score,
+                bool(a.deadline.passed),
+                -(a.scheme.funds.amount or 0),
+                RULES.schemes.index(a.scheme),
+            ),
+        )
+    ]
+    texts = [e.text for e in result.checklist]
+    assert len(texts) == len(set(texts))
+    assert engine.signature(RULES, answers) == engine.signature(RULES, dict(kept))
+    for qid in answers:
+        weaker = engine.evaluate(RULES, {**answers, qid: None}, today)
+        for before, after in zip(result.assessments, weaker.assessments, strict=True):
+            if before.status is Status.IKKE_AKTUELL:
+                assert after.status is not Status.AKTUELL
