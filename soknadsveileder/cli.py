@@ -17,6 +17,10 @@ from typing import Annotated, Any, NoReturn, ParamSpec
 
 import typer
 
+# typer ships its own copy of click since 0.26 (hence the version floor in pyproject.toml).
+# Its exceptions are the ones to catch when the app runs with standalone_mode=False.
+from typer._click import exceptions as click
+
 from . import __version__, engine, render
 from .answers import AnswerError, parse_record, parse_value
 from .files import FileProblem, os_problem, read_bytes, silence_stdout, write_atomic
@@ -392,18 +396,8 @@ def _exit(message: str, code: int, hint: str | None = None) -> NoReturn:
         sys.exit(code)
 
 
-def _click_exceptions() -> Any:
-    # Newer typer releases ship their own copy of click; older ones use the click package.
-    try:
-        from typer._click import exceptions
-    except ImportError:  # pragma: no cover - depends on the installed typer
-        from click import exceptions  # type: ignore[no-redef]
-    return exceptions
-
-
 def main() -> None:
     """Run the CLI. A user never sees a traceback: every failure ends as a message."""
-    click = _click_exceptions()
     try:
         code = app(standalone_mode=False, prog_name="soknad")
         sys.stdout.flush()
