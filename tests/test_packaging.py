@@ -37,12 +37,13 @@ def installed(tmp_path_factory) -> Path:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    Path(purelib, "avhengigheter.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)],
         check=True,
         timeout=300,
     )
+    # Only now, so pip does not see a copy installed in the running environment.
+    Path(purelib, "avhengigheter.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     return env_dir
 
 
