@@ -86,3 +86,25 @@ def test_ctrl_c_exits_130_and_saves_the_answers_so_far(tmp_path, answered):
     assert "Traceback" not in (child.before or "")
     expected = {"bransje": "industri"} if answered else {}
     assert json.loads(saved.read_text(encoding="utf-8"))["svar"] == expected
+
+
+def test_progress_bar_on_a_terminal_for_a_large_file(tmp_path):
+    big = tmp_path / "stor.jsonl"
+    big.write_text('{"bransje": "industri", "behov": "hoyere", "klynge": true}\n' * 60_000, encoding="utf-8")
+    out = tmp_path / "ut.jsonl"
+    # stdout goes to a file, stderr stays on the terminal: the bar belongs on stderr only.
+    child = pexpect.spawn(
+        "/bin/bash",
+        ["-c", f"{sys.executable} -m soknadsveileder sjekk {big} > {out}"],
+        cwd=str(ROOT),
+        env=subprocess_env(TERM="xterm", COLUMNS="100"),
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect("━")  # rich's bar
+    child.expect("60000 poster lest")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert sum(1 for _ in out.open(encoding="utf-8")) == 60_000
+    assert "━" not in out.read_text(encoding="utf-8")
