@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 invalid data, 2 usage error or unreadable input, 130 interru
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import json
 import os
@@ -24,7 +25,7 @@ from typer._click import exceptions as click
 from . import __version__, engine, render
 from .answers import AnswerError, parse_record, parse_value
 from .files import FileProblem, os_problem, read_bytes, silence_stdout, write_atomic
-from .model import AnswerValue, RuleBase, Status
+from .model import AnswerValue, RuleBase
 from .rules import ENV_VAR, RuleBaseError, load
 
 P = ParamSpec("P")
@@ -51,17 +52,18 @@ def fail(message: str, code: int, hint: str | None = None) -> NoReturn:
 # --- Shared options -----------------------------------------------------------------------
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' er ikke en gyldig dato. Bruk formen ÅÅÅÅ-MM-DD, for eksempel 2021-09-01."
-        ) from None
+def _check_date(value: str | None) -> str | None:
+    """Validate --dato while options are parsed, so a bad date is a usage error (exit 2)."""
+    if value is not None:
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise typer.BadParameter(
+                f"'{value}' er ikke en gyldig dato. Bruk formen ÅÅÅÅ-MM-DD, for eksempel 2021-09-01."
+            ) from None
+    return value
 
 
 RulesOption = Annotated[
@@ -72,13 +74,18 @@ RulesOption = Annotated[
 ]
 DateOption = Annotated[
     str | None,
-    typer.Option("--dato", help="Vurder per denne datoen (ÅÅÅÅ-MM-DD). Standard er i dag.", show_default=False),
+    typer.Option(
+        "--dato",
+        callback=_check_date,
+        help="Vurder per denne datoen (ÅÅÅÅ-MM-DD). Standard er i dag.",
+        show_default=False,
+    ),
 ]
 
 
 def _today(value: str | None) -> dt.date:
     # The only place that reads the clock: the engine is always given a date.
-    return _parse_date(value) or dt.date.today()
+    return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
 def _load(path: Path | None) -> RuleBase:
@@ -163,13 +170,10 @@ def ordninger(
     today = _today(dato)
     rules = _load(regler)
     answers = {**_filter_answer(rules, "bransje", bransje), **_filter_answer(rules, "behov", behov)}
-    kept = engine.effective(rules, answers)
-    schemes = [s for s in rules.schemes if engine.assess(s, kept, today).status is not Status.IKKE_AKTUELL]
+    schemes = engine.possible_schemes(rules, answers)
     if ordning is not None:
         ids = [s.id for s in rules.schemes]
         if ordning not in ids:
-            import difflib
-
             close = difflib.get_close_matches(ordning, ids, n=1)
             hint = f"Mente du '{close[0]}'?" if close else "Kjente ordninger: " + ", ".join(ids)
             fail(f"Fant ingen ordning med id '{ordning}'.", EXIT_USAGE, hint)
@@ -179,15 +183,13 @@ def ordninger(
         typer.echo(json.dumps(data[0] if ordning else data, ensure_ascii=False, indent=2))
         return
     console = render.make_console()
-    dated = [engine.deadline_state(s, today) for s in rules.schemes]
-    all_passed = any(d.date for d in dated) and all(d.passed for d in dated if d.date)
     if ordning is not None:
         render.scheme_detail(console, rules, schemes[0], today)
     elif schemes:
         render.schemes_table(console, rules, schemes, today)
     else:
         console.print("Ingen ordninger passer filteret.")
-    render.print_warnings(console, render.stale_warnings(rules, today, all_passed))
+    render.print_warnings(console, engine.rule_base_warnings(rules, today))
 
 
 # --- soknad valider -----------------------------------------------------------------------
@@ -229,6 +231,9 @@ def _read_answers(path: Path, rules: RuleBase) -> dict[str, AnswerValue]:
         fail(f"{path}: filen er ikke gyldig UTF-8.", EXIT_DATA)
     except ValueError as e:
         fail(f"{path}: {e}", EXIT_DATA)
+    saved = value.get("regelverk") if isinstance(value, dict) else None
+    if isinstance(saved, dict) and saved.get("versjon") != rules.version:
+        _err(f"Merk: svarene i {path} ble lagret med regelverk {saved.get('versjon')}; nå brukes {rules.version}.")
     try:
         return parse_record(rules, value)
     except AnswerError as e:
@@ -247,7 +252,7 @@ def _answers_document(rules: RuleBase, today: dt.date, answers: dict[str, Answer
 
 
 def _check_output_dir(path: Path | None, option: str) -> None:
-    if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
+    if path is not None and not path.parent.is_dir():
         fail(f"{option} {path}: mappen {path.parent} finnes ikke.", EXIT_USAGE)
     if path is not None and path.is_dir():
         fail(f"{option} {path}: dette er en mappe, ikke en fil.", EXIT_USAGE)
@@ -376,8 +381,9 @@ _CLICK_MESSAGES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
     (r"^No such command '(.*)'\.$", lambda m: f"Ukjent kommando '{m[1]}'."),
     (r"^Missing argument '(.*)'\.$", lambda m: f"Mangler argumentet {m[1]}."),
     (r"^Option '(.*)' requires an argument\.$", lambda m: f"Valget {m[1]} trenger en verdi."),
-    (r"^Got unexpected extra arguments? \((.*)\)$", lambda m: f"Uventet argument: {m[1]}."),
+    (r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$", lambda m: f"Uventet argument: {m[1]}."),
     (r"^Invalid value for (.*?): (.*)$", lambda m: f"Ugyldig verdi for {m[1]}: {m[2]}"),
+    (r"^Invalid value: (.*)$", lambda m: f"Ugyldig verdi: {m[1]}"),
 ]
 
 

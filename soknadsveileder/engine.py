@@ -133,6 +133,29 @@ def deadline_state(scheme: Scheme, today: dt.date) -> DeadlineState:
     return DeadlineState(d.date, passed, None if passed else (d.date - today).days, d.approximate, d.text)
 
 
+def rule_base_warnings(rules: RuleBase, today: dt.date) -> tuple[str, ...]:
+    """Loud warnings about the rule base as a whole: it is old, or every deadline passed."""
+    out = []
+    if is_stale(rules, today):
+        out.append(
+            f"Regelverket er fra {rules.updated.isoformat()}, mer enn ett år gammelt. Tallene gjelder "
+            f"{rules.updated.year}; sjekk gjeldende utlysning hos forvalteren (HK-dir) før dere søker."
+        )
+    dated = [deadline_state(s, today) for s in rules.schemes if s.deadline.date is not None]
+    if dated and all(d.passed for d in dated):
+        out.append(
+            f"Alle fristene i regelverket er passert per {today.isoformat()}. Sjekk om det finnes nye "
+            "utlysninger hos forvalteren (HK-dir)."
+        )
+    return tuple(out)
+
+
+def possible_schemes(rules: RuleBase, answers: Answers) -> list[Scheme]:
+    """The schemes that the answers do not rule out (status aktuell or kanskje)."""
+    kept = effective(rules, answers)
+    return [s for s in rules.schemes if _status(s, kept)[0] is not Status.IKKE_AKTUELL]
+
+
 def is_stale(rules: RuleBase, today: dt.date) -> bool:
     """A rule base last updated more than a year before `today`."""
     try:
@@ -199,17 +222,13 @@ def evaluate(rules: RuleBase, answers: Answers, today: dt.date) -> Result:
     kept = effective(rules, answers)
     assessments = tuple(assess(s, kept, today) for s in rules.schemes)
     recommended = _recommended(assessments)
-    stale = is_stale(rules, today)
-    dated = [a.deadline for a in assessments if a.deadline.date is not None]
-    all_passed = bool(dated) and all(d.passed for d in dated)
     return Result(
         date=today,
         assessments=assessments,
         recommended=tuple(a.scheme.id for a in recommended),
         missing=missing(rules, assessments, kept),
-        checklist=checklist(rules, recommended, kept, stale),
-        stale=stale,
-        all_deadlines_passed=all_passed,
+        checklist=checklist(rules, recommended, kept),
+        warnings=rule_base_warnings(rules, today),
     )
 
 
@@ -353,9 +372,7 @@ def _steps(rules: RuleBase, recommended: Iterable[Assessment], answers: Answers)
     return steps
 
 
-def checklist(
-    rules: RuleBase, recommended: tuple[Assessment, ...], answers: Answers, stale: bool
-) -> tuple[ChecklistEntry, ...]:
+def checklist(rules: RuleBase, recommended: tuple[Assessment, ...], answers: Answers) -> tuple[ChecklistEntry, ...]:
     """Steps for the recommended schemes, then deadline and funds warnings, then sources.
 
     Nothing repeats: a step shared by two schemes appears once, as does a shared source.
@@ -365,14 +382,6 @@ def checklist(
     entries = _steps(rules, recommended, answers)
     for a in recommended:
         entries.extend(ChecklistEntry(w, "advarsel") for w in warnings(a))
-    if stale:
-        entries.append(
-            ChecklistEntry(
-                f"Regelverket ble sist oppdatert {rules.updated.isoformat()}. Tallene kan være utdatert; "
-                "sjekk gjeldende utlysning hos forvalteren før dere søker.",
-                "advarsel",
-            )
-        )
     seen: set[tuple[str, str]] = set()
     for a in recommended:
         for source in a.scheme.sources:

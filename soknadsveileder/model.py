@@ -265,8 +265,7 @@ class Result:
     recommended: tuple[str, ...]
     missing: tuple[str, ...]
     checklist: tuple[ChecklistEntry, ...]
-    stale: bool
-    all_deadlines_passed: bool
+    warnings: tuple[str, ...]  # about the rule base as a whole: stale, every deadline passed
 
     def assessment(self, scheme_id: str) -> Assessment:
         for a in self.assessments:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -130,36 +130,11 @@ def result_json(result: Result) -> dict[str, Any]:
         "vurderinger": [assessment_json(a) for a in result.assessments],
         "mangler": list(result.missing),
         "sjekkliste": [{"type": e.kind, "tekst": e.text} for e in result.checklist],
-        "advarsler": stale_warnings_for(result),
+        "advarsler": list(result.warnings),
     }
 
 
 # --- Warnings -----------------------------------------------------------------------------
-
-
-def stale_warnings(rules: RuleBase, today: dt.date, all_passed: bool) -> list[str]:
-    """Loud warnings for an old rule base or deadlines that have all passed."""
-    out = []
-    if engine.is_stale(rules, today):
-        out.append(
-            f"Regelverket er fra {rules.updated.isoformat()}, mer enn ett år gammelt. Tallene gjelder "
-            f"{rules.updated.year}; sjekk gjeldende utlysning hos forvalteren (HK-dir) før dere søker."
-        )
-    if all_passed:
-        out.append(
-            f"Alle fristene i regelverket er passert per {today.isoformat()}. Sjekk om det finnes nye "
-            "utlysninger hos forvalteren (HK-dir)."
-        )
-    return out
-
-
-def stale_warnings_for(result: Result) -> list[str]:
-    out = []
-    if result.stale:
-        out.append("Regelverket er mer enn ett år gammelt; sjekk gjeldende utlysning hos forvalteren.")
-    if result.all_deadlines_passed:
-        out.append("Alle fristene i regelverket er passert.")
-    return out
 
 
 def print_warnings(console: Console, warnings: Iterable[str]) -> None:
@@ -259,7 +234,7 @@ def answers_lines(rules: RuleBase, answers: Mapping[str, AnswerValue]) -> list[t
 
 
 def result_screen(console: Console, rules: RuleBase, result: Result, answers: Mapping[str, AnswerValue]) -> None:
-    print_warnings(console, stale_warnings(rules, result.date, result.all_deadlines_passed))
+    print_warnings(console, result.warnings)
     by_status = {s: [a for a in result.assessments if a.status is s] for s in Status}
     recommended = [result.assessment(i) for i in result.recommended]
 
@@ -322,7 +297,7 @@ def result_markdown(rules: RuleBase, result: Result, answers: Mapping[str, Answe
         f"Vurdert {result.date.isoformat()} med regelverk {rules.version} (oppdatert {rules.updated.isoformat()}).",
         "",
     ]
-    for w in stale_warnings(rules, result.date, result.all_deadlines_passed):
+    for w in result.warnings:
         out += [f"> **Advarsel:** {w}", ""]
     out += ["## Svar", ""]
     out += [f"- {q}: **{a}**" for q, a in answers_lines(rules, answers)]
@@ -349,12 +324,3 @@ def result_markdown(rules: RuleBase, result: Result, answers: Mapping[str, Answe
     prefix = {"steg": "- [ ] ", "advarsel": "- **Advarsel:** ", "kilde": "- Kilde: "}
     out += [prefix[e.kind] + e.text for e in result.checklist] or ["Ingen sjekkliste, siden ingen ordning er anbefalt."]
     return "\n".join(out) + "\n"
-
-
-def review_group(rules: RuleBase, answers: Mapping[str, AnswerValue]) -> Group:
-    table = Table(title="Svarene dine", show_header=False)
-    table.add_column("Spørsmål")
-    table.add_column("Svar", style="bold")
-    for q, a in answers_lines(rules, answers):
-        table.add_row(esc(q), esc(a))
-    return Group(table)

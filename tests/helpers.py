@@ -44,3 +44,17 @@ def soknad(
 
 def assert_no_traceback(text: str) -> None:
     assert "Traceback (most recent call last)" not in text, text
+
+
+def shell(command: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run a bash command line (pipes, redirections) from the repository root."""
+    return subprocess.run(
+        command,
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=ROOT,
+        timeout=timeout,
+    )

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import MINIMAL, OPEN_DATE, ROOT, assert_no_traceback, soknad, subprocess_env
+from .helpers import MINIMAL, OPEN_DATE, ROOT, assert_no_traceback, shell, soknad, subprocess_env
 
 GOOD = json.dumps({"id": "ok", "bransje": "industri", "behov": "hoyere", "klynge": True})
 
@@ -140,16 +140,7 @@ def big_input(tmp_path_factory) -> Path:
 
 def test_head_ends_quietly_and_at_once(big_input):
     started = time.perf_counter()
-    proc = subprocess.run(
-        f"{sys.executable} -m soknadsveileder sjekk --dato {OPEN_DATE} {big_input} | head -n 1",
-        shell=True,
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        cwd=ROOT,
-        timeout=60,
-        executable="/bin/bash",
-    )
+    proc = shell(f"{sys.executable} -m soknadsveileder sjekk --dato {OPEN_DATE} {big_input} | head -n 1")
     elapsed = time.perf_counter() - started
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["nr"] == 1
@@ -159,15 +150,8 @@ def test_head_ends_quietly_and_at_once(big_input):
 
 
 def test_pipe_status_of_sjekk_itself_is_0(big_input):
-    proc = subprocess.run(
-        f"{sys.executable} -m soknadsveileder sjekk {big_input} | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}",
-        shell=True,
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        cwd=ROOT,
-        timeout=60,
-        executable="/bin/bash",
+    proc = shell(
+        f"{sys.executable} -m soknadsveileder sjekk {big_input} | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}"
     )
     assert proc.stdout.strip() == "0"
 
@@ -291,15 +275,7 @@ def test_a_failed_write_leaves_the_existing_file_untouched(tmp_path):
 
 
 def test_a_full_disk_on_stdout():
-    proc = subprocess.run(
-        f"{sys.executable} -m soknadsveileder ordninger --json > /dev/full",
-        shell=True,
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        cwd=ROOT,
-        timeout=60,
-    )
+    proc = shell(f"{sys.executable} -m soknadsveileder ordninger --json > /dev/full")
     assert proc.returncode == 2
     assert "Disken er full" in proc.stderr
     assert_no_traceback(proc.stderr)
