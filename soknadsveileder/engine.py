@@ -43,6 +43,7 @@ from .model import (
 )
 
 Truth = bool | None
+ANSWER_PREFIX = "Svar på: "  # starts the change that lists unanswered question ids
 
 
 def check(condition: Condition, answers: Answers) -> Truth:
@@ -115,7 +116,7 @@ def effective(rules: RuleBase, answers: Answers) -> dict[str, AnswerValue]:
     """
     kept: dict[str, AnswerValue] = {}
     for q in rules.questions:
-        if q.id in answers and (q.when is None or check(q.when, kept) is not False):
+        if q.id in answers and is_asked(q, kept):
             kept[q.id] = answers[q.id]
     return kept
 
@@ -192,7 +193,7 @@ def assess(scheme: Scheme, answers: Answers, today: dt.date) -> Assessment:
             if status is Status.KANSKJE:
                 changes.append(f"Blir aktuell hvis {criterion.requirement}.")
     if status is Status.KANSKJE and unknown:
-        changes.append("Svar på: " + ", ".join(unknown) + ".")
+        changes.append(ANSWER_PREFIX + ", ".join(unknown) + ".")
     score_reasons = tuple(r.text for r in scheme.ranking if check(r.when, answers) is True)
     score = sum(r.points for r in scheme.ranking if check(r.when, answers) is True)
     return Assessment(

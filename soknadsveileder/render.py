@@ -255,7 +255,10 @@ def result_screen(console: Console, rules: RuleBase, result: Result, answers: Ma
         console.rule("[bold yellow]Kanskje aktuelle[/bold yellow]")
         for a in by_status[Status.KANSKJE]:
             console.print(f"[bold]? {esc(a.scheme.name)}[/bold]")
-            console.print(_bullets([("→", esc(c)) for c in a.changes]))
+            rows = [("→", esc(c)) for c in a.changes if not c.startswith(engine.ANSWER_PREFIX)]
+            # People read questions, not ids: name the unanswered ones by their text.
+            rows += [("?", "Svar på: " + esc(rules.question(q).text)) for q in a.unknown]
+            console.print(_bullets(rows))
 
     if by_status[Status.IKKE_AKTUELL]:
         console.rule("[bold]Passer ikke[/bold]")
@@ -266,7 +269,8 @@ def result_screen(console: Console, rules: RuleBase, result: Result, answers: Ma
 
     console.rule("[bold]Sjekkliste[/bold]")
     if not result.checklist:
-        console.print("Ingen sjekkliste, siden ingen ordning er anbefalt.")
+        later = " Avklar først det som mangler under «Kanskje aktuelle»." if by_status[Status.KANSKJE] else ""
+        console.print("Ingen sjekkliste, siden ingen ordning er anbefalt." + later)
     marks = {"steg": "☐", "advarsel": "[yellow]![/yellow]", "kilde": "[dim]Kilde[/dim]"}
     console.print(_bullets([(marks[e.kind], esc(e.text)) for e in result.checklist]))
 
