@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -242,14 +242,15 @@ def result_screen(console: Console, rules: RuleBase, result: Result, answers: Ma
     if not recommended:
         console.print("Ingen ordning passer sikkert ut fra svarene.")
     for rank, a in enumerate(recommended, 1):
-        body = [f"[bold]{rank}. {esc(a.scheme.name)}[/bold]"]
-        body += [f"  ✓ {esc(r)}" for r in a.reasons]
-        body += [f"  ★ {esc(r)}" for r in a.score_reasons]
-        body.append(f"  Frist: {esc(deadline_text(a.deadline))}")
-        body.append(f"  Midler igjen: {esc(funds_text(a.scheme))}")
-        body.append(f"  Søker: {esc(a.scheme.applicant_text)}")
+        rows = [("✓", esc(r)) for r in a.reasons] + [("★", esc(r)) for r in a.score_reasons]
+        rows += [
+            ("", f"Frist: {esc(deadline_text(a.deadline))}"),
+            ("", f"Midler igjen: {esc(funds_text(a.scheme))}"),
+            ("", f"Søker: {esc(a.scheme.applicant_text)}"),
+        ]
+        body = Group(f"[bold]{rank}. {esc(a.scheme.name)}[/bold]", _bullets(rows))
         style = "red" if a.deadline.passed else "green"
-        console.print(Panel("\n".join(body), border_style=style, expand=True))
+        console.print(Panel(body, border_style=style, expand=True))
 
     if by_status[Status.KANSKJE]:
         console.rule("[bold yellow]Kanskje aktuelle[/bold yellow]")
