@@ -408,6 +408,8 @@ def main() -> None:
         code = app(standalone_mode=False, prog_name="soknad")
         sys.stdout.flush()
     except click.UsageError as e:
+        if not e.format_message():  # `soknad` alone: the help text is already printed
+            sys.exit(EXIT_USAGE)
         command = e.ctx.command_path if e.ctx else "soknad"
         _exit(_translate(e.format_message()), EXIT_USAGE, f"Se «{command} --help».")
     except (typer.Abort, KeyboardInterrupt):

@@ -151,6 +151,13 @@ def test_usage_errors_are_norwegian_exit_2_from_the_real_entry_point():
     assert_no_traceback(result.stderr)
 
 
+def test_no_command_shows_help():
+    result = soknad()
+    assert result.returncode == 2
+    assert "ordninger" in result.stdout and "veileder" in result.stdout
+    assert "Feil" not in result.stderr
+
+
 def test_console_script_entry_point_and_module_agree():
     result = soknad("--version")
     assert result.returncode == 0 and result.stdout.strip() == f"soknad {__version__}"
