@@ -6,7 +6,9 @@ the output always has exactly one line per input record.
 
 How the input form is told apart, from its first non-blank line:
 
-* ``[`` starts an array. Its elements are decoded one by one from a growing buffer.
+* ``[`` starts an array. Its elements are decoded one by one from a growing buffer. The
+  one exception: a first line that holds a whole array and is followed by more lines is
+  JSON Lines whose first record is a list.
 * Anything else is JSON Lines. If the first line alone is an incomplete JSON value (a
   pretty-printed object), the input is read whole, up to `DOCUMENT_LIMIT`, and parsed as
   one document; if that fails too, it is read line by line after all.
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 DOCUMENT_LIMIT = 16 * 1024 * 1024
+FIRST_LINE_LIMIT = 1024 * 1024
+ELEMENT_LIMIT = 32 * 1024 * 1024
 _CHUNK = 64 * 1024
 _WS = " \t\r\n"
 
@@ -130,7 +134,9 @@ def read_records(stream: BinaryIO) -> Iterator[RawRecord]:
 def _read_lines(stream: BinaryIO | _Prefixed, line_no: int, *, detect: bool) -> Iterator[RawRecord]:
     first = detect
     while True:
-        raw = stream.readline()
+        # Until the form is known, read at most FIRST_LINE_LIMIT: a huge array on one line
+        # must be streamed element by element, not read whole.
+        raw = stream.readline(FIRST_LINE_LIMIT) if first and not isinstance(stream, _Prefixed) else stream.readline()
         if not raw:
             return
         line_no += 1
@@ -138,6 +144,11 @@ def _read_lines(stream: BinaryIO | _Prefixed, line_no: int, *, detect: bool) -> 
             raw = raw[len(codecs.BOM_UTF8) :]
         if not raw.strip():
             continue
+        if first and not isinstance(stream, _Prefixed) and not raw.endswith(b"\n") and len(raw) >= FIRST_LINE_LIMIT - 3:
+            if raw.lstrip().startswith(b"["):
+                yield from _read_array(raw, stream, line_no)
+                return
+            raw += stream.readline()  # a long first record: read the rest of its line
         try:
             text = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
@@ -149,7 +160,7 @@ def _read_lines(stream: BinaryIO | _Prefixed, line_no: int, *, detect: bool) -> 
             if text.lstrip().startswith("["):
                 record = _record(text, line_no)
                 if record.error is not None or not isinstance(record.value, list):
-                    yield from _read_array(raw.decode("utf-8"), stream, line_no)
+                    yield from _read_array(raw, stream, line_no)
                     return
                 # A whole array on the first line: the input is that array, unless more
                 # lines follow, in which case it is JSON Lines whose first record is a list.
@@ -227,82 +238,104 @@ class _Prefixed:
         return carry + self._stream.readline()
 
 
-def _read_array(start: str, stream: BinaryIO, line_no: int) -> Iterator[RawRecord]:
-    """Decode the elements of a top-level array one at a time."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    buf = start.lstrip()[1:]  # after "["
-    line = line_no + start[: len(start) - len(start.lstrip())].count("\n")
-    eof = False
-    expect_comma = False
+class _ArrayBuffer:
+    """Decoded text of a stream, consumed from the front, topped up a chunk at a time."""
 
-    def more() -> bool:
-        nonlocal buf, eof
-        if eof:
-            return False
-        chunk = stream.read(_CHUNK)
-        if not chunk:
-            eof = True
-            buf += decoder.decode(b"", final=True)
-            return False
-        buf += decoder.decode(chunk)
-        return True
+    def __init__(self, start: bytes, stream: BinaryIO) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._stream = stream
+        self.text = self._decoder.decode(start)
+        self.pos = 0
+        self.eof = False
 
-    try:
+    def more(self) -> bool:
+        """Append the next chunk (dropping what is consumed); False at the end of input."""
+        if self.eof:
+            return False
+        chunk = self._stream.read(_CHUNK)
+        self.eof = not chunk
+        self.text = self.text[self.pos :] + self._decoder.decode(chunk, final=self.eof)
+        self.pos = 0
+        return not self.eof
+
+    def skip_ws(self) -> int:
+        """Skip white space; return how many line breaks were passed."""
+        end = _skip_ws(self.text, self.pos)
+        lines = self.text.count("\n", self.pos, end)
+        self.pos = end
+        return lines
+
+    def only_ws_left(self) -> bool:
         while True:
-            pos = _skip_ws(buf, 0)
-            line += buf[:pos].count("\n")
-            buf = buf[pos:]
-            if not buf:
-                if more():
+            self.skip_ws()
+            if self.pos < len(self.text):
+                return False
+            if not self.more():
+                return True
+
+
+def _read_array(start: bytes, stream: BinaryIO, line_no: int) -> Iterator[RawRecord]:
+    """Decode the elements of a top-level array one at a time, from a growing buffer."""
+    line = line_no
+    try:
+        buf = _ArrayBuffer(start, stream)
+        line += buf.skip_ws()
+        buf.pos += 1  # the "["
+        expect_comma = False
+        while True:
+            line += buf.skip_ws()
+            if buf.pos >= len(buf.text):
+                if buf.more():
                     continue
                 yield RawRecord(line, error="Ugyldig JSON: listen mangler avsluttende ].")
                 return
-            if buf[0] == "]":
-                rest = buf[1:] + (b"".join(iter(lambda: stream.read(_CHUNK), b"")).decode("utf-8", "replace"))
-                if rest.strip():
+            char = buf.text[buf.pos]
+            if char == "]":
+                buf.pos += 1
+                if not buf.only_ws_left():
                     yield RawRecord(line, error="Ugyldig JSON: ekstra innhold etter listen.")
                 return
             if expect_comma:
-                if buf[0] != ",":
+                if char != ",":
                     yield RawRecord(line, error="Ugyldig JSON: forventet komma mellom elementene i listen.")
                     return
-                buf = buf[1:]
+                buf.pos += 1
                 expect_comma = False
                 continue
             try:
-                value, end = _DECODER.raw_decode(buf)
+                value, end = _DECODER.raw_decode(buf.text, buf.pos)
             except json.JSONDecodeError as e:
-                if e.pos >= len(buf) - 1 and more():
-                    continue  # the element is not complete in the buffer yet
+                # Most likely the element is not complete in the buffer yet: read more and
+                # try again, up to ELEMENT_LIMIT, after which it is a real syntax error.
+                if len(buf.text) - buf.pos <= ELEMENT_LIMIT and buf.more():
+                    continue
                 yield RawRecord(line, error=_decode_error_message(e) + " Resten av listen kan ikke leses.")
                 return
             except _JSONValueError as e:
                 # The element is well-formed JSON with a bad value; skip past it and go on.
                 yield RawRecord(line, error=f"Ugyldig JSON: {e}.")
-                skip = _element_end(buf)
+                skip = _element_end(buf.text, buf.pos)
                 if skip is None:
                     return
-                line += buf[:skip].count("\n")
-                buf = buf[skip:]
-                expect_comma = True
-                continue
+                end = skip
             except RecursionError:
                 yield RawRecord(
                     line, error="Ugyldig JSON: verdien er nestet for dypt. Resten av listen kan ikke leses."
                 )
                 return
-            yield RawRecord(line, value)
-            line += buf[:end].count("\n")
-            buf = buf[end:]
+            else:
+                yield RawRecord(line, value)
+            line += buf.text.count("\n", buf.pos, end)
+            buf.pos = end
             expect_comma = True
     except UnicodeDecodeError:
         yield RawRecord(line, error="Inndata er ikke gyldig UTF-8. Resten av listen kan ikke leses.")
 
 
-def _element_end(buf: str) -> int | None:
-    """End of the JSON element at the start of `buf`, found with a lenient decoder."""
+def _element_end(buf: str, pos: int) -> int | None:
+    """End of the JSON element at `pos`, found with a lenient decoder."""
     try:
-        _, end = json.JSONDecoder().raw_decode(buf)
+        _, end = json.JSONDecoder().raw_decode(buf, pos)
     except (json.JSONDecodeError, RecursionError):
         return None
     return end

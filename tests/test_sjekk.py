@@ -155,6 +155,22 @@ def test_golden_cases_give_the_same_statuses_through_sjekk(cli, rules, path: Pat
     assert out["mangler"] == list(direct.missing)
 
 
+def test_a_huge_array_on_one_line_is_streamed(tmp_path):
+    n = 30_000  # about 2 MB: past the first-line limit, so it is read element by element
+    path = tmp_path / "liste.json"
+    path.write_text(json.dumps([{"id": i, "bransje": "bygg"} for i in range(n)]), encoding="utf-8")
+    result = soknad("sjekk", str(path), timeout=120)
+    out = result.stdout.splitlines()
+    assert len(out) == n and json.loads(out[-1])["id"] == n - 1
+    assert result.returncode == 0
+    cut = tmp_path / "avkuttet.json"
+    cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    result = soknad("sjekk", str(cut), timeout=120)
+    last = json.loads(result.stdout.splitlines()[-1])
+    assert last["ok"] is False and "Resten av listen kan ikke leses" in last["feil"][0]["melding"]
+    assert result.returncode == 1
+
+
 def test_a_large_generated_input_keeps_every_record(tmp_path):
     n = 20_000
     path = tmp_path / "mange.jsonl"
