@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, TypeAlias
@@ -249,7 +249,7 @@ class Assessment:
     unknown: tuple[str, ...]  # question ids whose answers this scheme still waits for
     deadline: DeadlineState
     score: int
-    score_reasons: tuple[str, ...] = field(default=())
+    score_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -103,10 +103,6 @@ def bundled_path() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "schemes.yaml"
 
 
-def resolve_path(path: Path | None) -> Path:
-    return path if path is not None else bundled_path()
-
-
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file, turning every failure into an `Issue`."""
     try:
@@ -123,7 +119,7 @@ def read_text(path: Path) -> str:
 
 def load(path: Path | None = None) -> RuleBase:
     """Load and validate a rule base; the bundled one when `path` is None."""
-    real = resolve_path(path)
+    real = path if path is not None else bundled_path()
     return parse(read_text(real), str(real), real)
 
 
@@ -344,9 +340,6 @@ class _Builder:
 
     def is_null(self, node: Node) -> bool:
         return isinstance(node, ScalarNode) and node.tag == _NULL
-
-    def texts(self, node: Node, path: str, *, non_empty: bool = False) -> list[str]:
-        return self.items(node, path, self.text, non_empty=non_empty)
 
     def unique(self, pairs: list[tuple[str, Node, str]], what: str) -> None:
         seen: dict[str, Node] = {}
@@ -653,7 +646,7 @@ class _Builder:
             self.items(f["kilder"][1], _join(path, "kilder"), self.source, non_empty=True) if "kilder" in f else None
         )
         ranking = self.items(f["rangering"][1], _join(path, "rangering"), self.rank_rule) if "rangering" in f else []
-        notes = self.texts(f["merknader"][1], _join(path, "merknader")) if "merknader" in f else []
+        notes = self.items(f["merknader"][1], _join(path, "merknader"), self.text) if "merknader" in f else []
         parts = (
             sid,
             name,

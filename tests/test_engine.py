@@ -221,7 +221,8 @@ def test_exhaustive_invariants_and_snapshot(rules):
                     if [a.status for a in changed.assessments] != [a.status for a in result.assessments]:
                         assert q.id in result.missing, (answers, q.id)
         lines.append(outcome_line(rules, kept, result))
-    assert count == 5 * 4 * 5 * 3 * 3  # bransje has no "vet ikke" in the data, but batch allows null
+    # bransje 4+1, behov 3+1, kompetanse 4+1, tilbud 2+1, klynge 2+1: every value and unknown.
+    assert count == 5 * 4 * 5 * 3 * 3
     # One line per distinct set of answers that count (skipped questions are left out).
     text = "\n".join(dict.fromkeys(lines)) + "\n"
     if os.environ.get("SOKNAD_OPPDATER_SNAPSHOT"):
