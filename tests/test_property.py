@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -99,6 +100,20 @@ def test_mutated_rule_bases_load_or_fail_with_a_line_number(data):
             assert issue.line >= 1, issue
             assert issue.message
             assert str(issue).startswith(f"mutert.yaml:{issue.line}:")
+
+
+@given(st.data())
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_mutated_rule_bases_through_the_real_cli(tmp_path, data):
+    text = mutate(SHIPPED, data)
+    path = tmp_path / "regler.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = soknad("valider", str(path))
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    if result.returncode == 1:
+        issues = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+        assert issues and all(re.match(rf"{re.escape(str(path))}:\d+: ", line) for line in issues)
 
 
 number = st.one_of(st.none(), st.integers(min_value=0, max_value=60))
