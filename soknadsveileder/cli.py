@@ -21,6 +21,7 @@ import typer
 # typer ships its own copy of click since 0.26 (hence the version floor in pyproject.toml).
 # Its exceptions are the ones to catch when the app runs with standalone_mode=False.
 from typer._click import exceptions as click
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, engine, render
 from .answers import AnswerError, parse_record, parse_value
@@ -31,8 +32,28 @@ from .rules import ENV_VAR, RuleBaseError, load
 P = ParamSpec("P")
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+_HELP_TEXT = "Vis denne hjelpen og avslutt."
+
+
+class _Command(TyperCommand):
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _HELP_TEXT  # click's own text is English
+        return option
+
+
+class _Group(TyperGroup):
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _HELP_TEXT
+        return option
+
+
 app = typer.Typer(
     name="soknad",
+    cls=_Group,
     help="Søkeveileder for offentlig finansiert kompetanseutvikling i industri, bygg og maritim sektor.",
     add_completion=False,
     no_args_is_help=True,
@@ -150,7 +171,7 @@ def _filter_answer(rules: RuleBase, question_id: str, raw: str | None) -> dict[s
         fail(f"--{question_id}: {e}", EXIT_USAGE)
 
 
-@app.command()
+@app.command(cls=_Command)
 @_pipe_safe
 def ordninger(
     ordning: Annotated[
@@ -195,7 +216,7 @@ def ordninger(
 # --- soknad valider -----------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=_Command)
 @_pipe_safe
 def valider(
     fil: Annotated[
@@ -258,7 +279,7 @@ def _check_output_dir(path: Path | None, option: str) -> None:
         fail(f"{option} {path}: dette er en mappe, ikke en fil.", EXIT_USAGE)
 
 
-@app.command()
+@app.command(cls=_Command)
 @_pipe_safe
 def veileder(
     svar: Annotated[
@@ -319,7 +340,7 @@ def _write(path: Path, text: str, done: str) -> None:
 # --- soknad sjekk -------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=_Command)
 @_pipe_safe
 def sjekk(
     filer: Annotated[
@@ -350,7 +371,7 @@ def sjekk(
 # --- soknad skjema ------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=_Command)
 @_pipe_safe
 def skjema(
     del_: Annotated[

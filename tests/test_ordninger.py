@@ -136,6 +136,8 @@ def test_every_command_has_norwegian_help(cli):
         result = cli(name, "--help")
         assert result.exit_code == 0
         assert "--regler" in result.stdout, name
+        assert "Vis denne hjelpen og avslutt" in result.stdout, name
+    assert "Vis denne hjelpen og avslutt" in cli("--help").stdout
 
 
 def test_usage_errors_are_norwegian_exit_2_from_the_real_entry_point():
