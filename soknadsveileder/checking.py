@@ -177,7 +177,10 @@ def run_batch(rules: RuleBase, today: dt.date, paths: list[Path], fmt: str, fail
     with ExitStack() as stack:
         inputs = _open_inputs(paths, stack)
         progress = _progress(stack, inputs)
+        # Someone typing records at a terminal sees each result at once, and how to stop.
         flush_each = sys.stdin.isatty() and any(name is None for name, _, _ in inputs)
+        if flush_each:
+            sys.stderr.write("soknad sjekk: leser JSON fra tastaturet, én post per linje. Ctrl-D avslutter.\n")
         try:
             for nr, (name, record) in enumerate(_records(inputs, progress), 1):
                 checked = checker.check(nr, record, name)

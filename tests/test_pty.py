@@ -108,3 +108,22 @@ def test_progress_bar_on_a_terminal_for_a_large_file(tmp_path):
     assert child.exitstatus == 0
     assert sum(1 for _ in out.open(encoding="utf-8")) == 60_000
     assert "━" not in out.read_text(encoding="utf-8")
+
+
+def test_sjekk_at_a_terminal_answers_each_line_at_once():
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "soknadsveileder", "sjekk", "--dato", "2021-09-01"],
+        cwd=str(ROOT),
+        env=subprocess_env(TERM="xterm"),
+        encoding="utf-8",
+        timeout=20,
+    )
+    child.expect("Ctrl-D avslutter")
+    child.sendline('{"id": "tastet", "bransje": "maritim"}')
+    child.expect('"id": "tastet", "ok": true, "anbefalte": \\["bransjeprogram-maritim"\\]')
+    child.sendeof()
+    child.expect("1 poster lest")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
