@@ -32,23 +32,23 @@ from .rules import ENV_VAR, RuleBaseError, load
 P = ParamSpec("P")
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-_HELP_TEXT = "Vis denne hjelpen og avslutt."
 
+class _NorwegianHelp:
+    """Gives the --help option a Norwegian text; click's own is English."""
 
-class _Command(TyperCommand):
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
-            option.help = _HELP_TEXT  # click's own text is English
+            option.help = "Vis denne hjelpen og avslutt."
         return option
 
 
-class _Group(TyperGroup):
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = _HELP_TEXT
-        return option
+class _Command(_NorwegianHelp, TyperCommand):
+    pass
+
+
+class _Group(_NorwegianHelp, TyperGroup):
+    pass
 
 
 app = typer.Typer(
