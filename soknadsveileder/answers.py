@@ -55,23 +55,52 @@ def clean(text: str) -> str:
 
 
 def parse_value(question: Question, raw: object) -> AnswerValue:
-    """Validate one answer. None is "vet ikke". Raises ValueError with a Norwegian message."""
+    """Validate one answer. None is "vet ikke". Raises ValueError with a Norwegian message.
+
+    A question with `flervalg` takes one value or a list of values, and always gives a
+    tuple in the order of the question's choices, so equal answers compare equal.
+    """
     if raw is None:
         return None
+    if question.multiple:
+        return _parse_several(question, raw)
     if question.type == "valg":
         allowed = [c.value for c in question.choices]
         if not isinstance(raw, str):
             raise ValueError(f"Forventet en av {', '.join(allowed)}, fant {show(raw)}.")
-        if raw not in allowed:
-            close = difflib.get_close_matches(raw, allowed, n=1, cutoff=0.6)
-            hint = f" Mente du '{close[0]}'?" if close else f" Gyldige verdier: {', '.join(allowed)}."
-            raise ValueError(f"{show(raw)} er ikke en gyldig verdi.{hint}")
-        return raw
+        return _choice(allowed, raw)
     if question.type == "ja_nei":
         if isinstance(raw, bool):
             return raw
         raise ValueError(f"Forventet true eller false, fant {show(raw)}.")
     return _parse_number(question, raw)
+
+
+def _choice(allowed: list[str], raw: str) -> str:
+    if raw not in allowed:
+        close = difflib.get_close_matches(raw, allowed, n=1, cutoff=0.6)
+        hint = f" Mente du '{close[0]}'?" if close else f" Gyldige verdier: {', '.join(allowed)}."
+        raise ValueError(f"{show(raw)} er ikke en gyldig verdi.{hint}")
+    return raw
+
+
+def _parse_several(question: Question, raw: object) -> tuple[str, ...]:
+    allowed = [c.value for c in question.choices]
+    if isinstance(raw, str):
+        return (_choice(allowed, raw),)
+    if not isinstance(raw, list | tuple):
+        raise ValueError(f"Forventet en av {', '.join(allowed)}, eller en liste av dem, fant {show(raw)}.")
+    if not raw:
+        raise ValueError("Listen er tom. Velg minst én verdi, eller la feltet være null for «vet ikke».")
+    seen: set[str] = set()
+    for item in raw:
+        if not isinstance(item, str):
+            raise ValueError(f"Hvert element i listen må være en av {', '.join(allowed)}, fant {show(item)}.")
+        _choice(allowed, item)
+        if item in seen:
+            raise ValueError(f"{show(item)} står to ganger i listen.")
+        seen.add(item)
+    return tuple(v for v in allowed if v in seen)
 
 
 def _parse_number(question: Question, raw: object) -> int:

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from . import engine, render
+from . import engine
 from .answers import AnswerError, FieldError, clean, parse_record
 from .batch import RawRecord, read_records
 from .files import os_problem, silence_stdout
+from .jsonout import result_json
 from .model import AnswerValue, RuleBase
 
 _C1 = re.compile("[\u007f-\u009f\u2028\u2029]")
@@ -73,7 +74,7 @@ class Checker:
 
     def _body_uncached(self, key: tuple[tuple[str, AnswerValue], ...], answers: Any) -> tuple[str, bool]:
         result = engine.evaluate(self.rules, answers, self.today)
-        text = dumps_line({"ok": True, **render.result_json(result)})
+        text = dumps_line({"ok": True, **result_json(result)})
         return text[1:], bool(result.recommended)  # without the opening brace
 
     def check(self, nr: int, raw: RawRecord, source: str | None = None) -> Checked:
@@ -192,7 +193,7 @@ def run_batch(rules: RuleBase, today: dt.date, paths: list[Path], fmt: str, fail
                 else:
                     rows.append(_row(rules, json.loads(checked.line)))
             if fmt == "tabell":
-                _print_table(rows)
+                _print_table(rules, today, rows)
             out.flush()
         except KeyboardInterrupt:
             # A line is written whole or not at all, so what is buffered is complete lines:
@@ -239,24 +240,31 @@ def _progress(stack: ExitStack, inputs: list[tuple[str | None, BinaryIO, int]]) 
 def _row(rules: RuleBase, result: dict[str, Any]) -> dict[str, Any]:
     names = {s.id: s.name for s in rules.schemes}
     who = clean(str(result.get("navn", result.get("id", ""))))
-    if result["ok"]:
-        text = ", ".join(names[i] for i in result["anbefalte"]) or "Ingen ordning passer sikkert"
-        maybe = [names[v["id"]] for v in result["vurderinger"] if v["status"] == "kanskje"]
-        extra = ", ".join(maybe)
-        return {"nr": result["nr"], "hvem": who, "ok": True, "anbefalt": text, "kanskje": extra}
-    return {
-        "nr": result["nr"],
-        "hvem": who,
-        "ok": False,
-        "anbefalt": "; ".join(f["melding"] for f in result["feil"]),
-        "kanskje": "",
-    }
+    row: dict[str, Any] = {"nr": result["nr"], "hvem": who, "ok": result["ok"], "ordninger": [], "andre": []}
+    if not result["ok"]:
+        return {**row, "anbefalt": "; ".join(f["melding"] for f in result["feil"]), "kanskje": ""}
+    maybe = [v for v in result["vurderinger"] if v["status"] == "kanskje"]
+    if result["anbefalte"]:
+        text = ", ".join(names[i] for i in result["anbefalte"])
+    else:
+        text = "Ingen sikkert; se Kanskje" if maybe else "Ingen passer"
+    # A maybe names what it waits for: the requirement, or what to ask where the sources are unclear.
+    extra = "\n".join(f"{names[v['id']]}: {v['endringer'][0]}" for v in maybe if v["endringer"])
+    row["ordninger"] = list(result["anbefalte"]) + [v["id"] for v in maybe]
+    row["andre"] = [alt["id"] for alt in result["andre_muligheter"]]
+    return {**row, "anbefalt": text, "kanskje": extra}
 
 
-def _print_table(rows: list[dict[str, Any]]) -> None:
+def _print_table(rules: RuleBase, today: dt.date, rows: list[dict[str, Any]]) -> None:
+    """The results for people: warnings, one row per record, then the notes of the schemes
+    shown and the other possibilities, each once, so nothing in the rule base is left out."""
     from rich.markup import escape
     from rich.table import Table
 
+    from .render import bullets, make_console, print_warnings
+
+    console = make_console()
+    print_warnings(console, engine.rule_base_warnings(rules, today))
     table = Table(title="Resultat per post")
     table.add_column("Nr", justify="right")
     table.add_column("Bedrift")
@@ -266,4 +274,19 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         style = "" if r["ok"] else "red"
         label = r["anbefalt"] if r["ok"] else "Feil: " + r["anbefalt"]
         table.add_row(str(r["nr"]), escape(r["hvem"]), escape(label), escape(r["kanskje"]), style=style)
-    render.make_console().print(table)
+    console.print(table)
+    shown = {sid for r in rows for sid in r["ordninger"]}
+    for scheme in rules.schemes:
+        if scheme.id in shown and scheme.notes:
+            console.print(f"[bold]Merknader om {escape(scheme.name)}[/bold]")
+            console.print(bullets(("•", escape(note)) for note in scheme.notes))
+    others = {aid for r in rows for aid in r["andre"]}
+    if others:
+        console.print("[bold]Andre muligheter[/bold] for poster uten en anbefalt ordning med åpen frist")
+        console.print(
+            bullets(
+                ("•", f"[bold]{escape(alt.name)}:[/bold] {escape(alt.text)} ({escape(alt.source.citation)})")
+                for alt in rules.alternatives
+                if alt.id in others
+            )
+        )

@@ -23,7 +23,7 @@ import typer
 from typer._click import exceptions as click
 from typer.core import TyperCommand, TyperGroup
 
-from . import __version__, engine, render
+from . import __version__, engine
 from .answers import AnswerError, parse_record, parse_value
 from .files import FileProblem, os_problem, read_bytes, silence_stdout, write_atomic
 from .model import AnswerValue, RuleBase
@@ -165,8 +165,11 @@ def _filter_answer(rules: RuleBase, question_id: str, raw: str | None) -> dict[s
         question = rules.question(question_id)
     except KeyError:
         fail(f"Regelverket har ikke spørsmålet '{question_id}', så det kan ikke filtreres på det.", EXIT_USAGE)
+    value: object = raw
+    if question.multiple:  # --bransje industri,maritim
+        value = [part.strip() for part in raw.split(",")]
     try:
-        return {question_id: parse_value(question, raw)}
+        return {question_id: parse_value(question, value)}
     except ValueError as e:
         fail(f"--{question_id}: {e}", EXIT_USAGE)
 
@@ -179,7 +182,10 @@ def ordninger(
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Skriv JSON til stdout i stedet for en tabell.")] = False,
     bransje: Annotated[
-        str | None, typer.Option(help="Vis bare ordninger som kan passe denne bransjen.", show_default=False)
+        str | None,
+        typer.Option(
+            help="Vis bare ordninger som kan passe bransjen (flere med komma: industri,maritim).", show_default=False
+        ),
     ] = None,
     behov: Annotated[
         str | None, typer.Option(help="Vis bare ordninger som kan passe dette utdanningsbehovet.", show_default=False)
@@ -200,9 +206,13 @@ def ordninger(
             fail(f"Fant ingen ordning med id '{ordning}'.", EXIT_USAGE, hint)
         schemes = [rules.scheme(ordning)]
     if json_out:
-        data: Any = [render.scheme_json(s, today) for s in schemes]
+        from .jsonout import scheme_json
+
+        data: Any = [scheme_json(s, today) for s in schemes]
         typer.echo(json.dumps(data[0] if ordning else data, ensure_ascii=False, indent=2))
         return
+    from . import render
+
     console = render.make_console()
     if ordning is not None:
         render.scheme_detail(console, rules, schemes[0], today)
@@ -321,12 +331,15 @@ def veileder(
             if lagre_svar is not None:
                 _write(lagre_svar, _answers_document(rules, today, stop.answers), "Svarene så langt er lagret i")
             fail("Avbrutt.", EXIT_INTERRUPTED)
+    from . import render
+    from .markdown import result_markdown
+
     result = engine.evaluate(rules, answers, today)
     render.result_screen(render.make_console(), rules, result, answers)
     if lagre_svar is not None:
         _write(lagre_svar, _answers_document(rules, today, answers), "Svarene er lagret i")
     if sjekkliste is not None:
-        _write(sjekkliste, render.result_markdown(rules, result, answers), "Resultatet og sjekklisten er skrevet til")
+        _write(sjekkliste, result_markdown(rules, result, answers), "Resultatet og sjekklisten er skrevet til")
 
 
 def _write(path: Path, text: str, done: str) -> None:

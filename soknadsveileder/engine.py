@@ -2,7 +2,12 @@
 
 Conditions use Kleene three-valued logic. An answer that is missing or "vet ikke" is
 unknown (None); it is never replaced by a default, because a default is how screeners end
-up recommending schemes a company cannot get.
+up recommending schemes a company cannot get. A multi-valued answer (several sectors)
+meets ``er``/``en_av`` when any of its values does.
+
+A criterion is met, failed, unknown, or unclear: it fails, but the rule base says the
+sources neither include nor exclude such answers (`Unclear`). Unclear makes a scheme
+``kanskje`` with a text that says what to ask, never ``ikke_aktuell``.
 
 Ranking of recommended schemes (status ``aktuell``), best first:
 
@@ -18,12 +23,15 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from enum import Enum
 from functools import lru_cache
+from itertools import combinations
 
 from .answers import Answers
 from .model import (
     AllOf,
+    Alternative,
     Answered,
     AnswerValue,
     AnyOf,
@@ -31,6 +39,7 @@ from .model import (
     Between,
     ChecklistEntry,
     Condition,
+    Criterion,
     DeadlineState,
     Equals,
     Not,
@@ -39,6 +48,7 @@ from .model import (
     Result,
     RuleBase,
     Scheme,
+    Source,
     Status,
 )
 
@@ -50,9 +60,13 @@ def check(condition: Condition, answers: Answers) -> Truth:
     """Evaluate a condition in Kleene logic: True, False, or None for unknown."""
     if isinstance(condition, Equals):
         value = answers.get(condition.question)
+        if isinstance(value, tuple):
+            return condition.value in value
         return None if value is None else value == condition.value
     if isinstance(condition, OneOf):
         value = answers.get(condition.question)
+        if isinstance(value, tuple):
+            return any(v in condition.values for v in value)
         return None if value is None else value in condition.values
     if isinstance(condition, Between):
         value = answers.get(condition.question)
@@ -139,14 +153,15 @@ def rule_base_warnings(rules: RuleBase, today: dt.date) -> tuple[str, ...]:
     out = []
     if is_stale(rules, today):
         out.append(
-            f"Regelverket er fra {rules.updated.isoformat()}, mer enn ett år gammelt. Tallene gjelder "
-            f"{rules.updated.year}; sjekk gjeldende utlysning hos forvalteren (HK-dir) før dere søker."
+            f"Regelverket ble sist oppdatert {rules.updated.isoformat()}, for mer enn ett år siden. "
+            "Sjekk gjeldende utlysninger hos HK-dir før dere søker."
         )
-    dated = [deadline_state(s, today) for s in rules.schemes if s.deadline.date is not None]
-    if dated and all(d.passed for d in dated):
+    dated = [s.deadline.date for s in rules.schemes if s.deadline.date is not None]
+    if dated and all(d < today for d in dated):
         out.append(
-            f"Alle fristene i regelverket er passert per {today.isoformat()}. Sjekk om det finnes nye "
-            "utlysninger hos forvalteren (HK-dir)."
+            f"Alle fristene i regelverket er passert per {today.isoformat()}; den siste var "
+            f"{max(dated).isoformat()}. Under hver ordning står det hva kildene sier skjedde etterpå, "
+            "og hvor dere finner gjeldende utlysninger."
         )
     return tuple(out)
 
@@ -155,6 +170,26 @@ def possible_schemes(rules: RuleBase, answers: Answers) -> list[Scheme]:
     """The schemes that the answers do not rule out (status aktuell or kanskje)."""
     kept = effective(rules, answers)
     return [s for s in rules.schemes if _status(s, kept)[0] is not Status.IKKE_AKTUELL]
+
+
+class Met(Enum):
+    """How one criterion stands for some answers."""
+
+    YES = "oppfylt"
+    NO = "ikke_oppfylt"
+    UNKNOWN = "ukjent"
+    UNCLEAR = "uavklart"
+
+
+def criterion_state(criterion: Criterion, answers: Answers) -> Met:
+    truth = check(criterion.condition, answers)
+    if truth is True:
+        return Met.YES
+    if truth is None:
+        return Met.UNKNOWN
+    if criterion.unclear is not None and check(criterion.unclear.when, answers) is True:
+        return Met.UNCLEAR
+    return Met.NO
 
 
 def is_stale(rules: RuleBase, today: dt.date) -> bool:
@@ -166,45 +201,72 @@ def is_stale(rules: RuleBase, today: dt.date) -> bool:
     return today > year_later
 
 
-def _status(scheme: Scheme, answers: Answers) -> tuple[Status, tuple[Truth, ...]]:
-    truths = tuple(check(c.condition, answers) for c in scheme.criteria)
-    if any(t is False for t in truths):
-        return Status.IKKE_AKTUELL, truths
-    if any(t is None for t in truths):
-        return Status.KANSKJE, truths
-    return Status.AKTUELL, truths
+def _status(scheme: Scheme, answers: Answers) -> tuple[Status, tuple[Met, ...]]:
+    states = tuple(criterion_state(c, answers) for c in scheme.criteria)
+    if Met.NO in states:
+        return Status.IKKE_AKTUELL, states
+    if Met.UNKNOWN in states or Met.UNCLEAR in states:
+        return Status.KANSKJE, states
+    return Status.AKTUELL, states
 
 
-def assess(scheme: Scheme, answers: Answers, today: dt.date) -> Assessment:
-    """Assess one scheme against answers that have already been through `effective`."""
-    status, truths = _status(scheme, answers)
+def join_words(words: Iterable[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b og c'."""
+    items = list(words)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def assess(
+    scheme: Scheme, answers: Answers, today: dt.date, worth_asking: Callable[[str], bool] | None = None
+) -> Assessment:
+    """Assess one scheme against answers that have already been through `effective`.
+
+    `worth_asking` limits the unknown answers named in "Svar på: …" to those the guide
+    would ask about now (see `_worth_asking`); None names every one.
+    """
+    status, states = _status(scheme, answers)
     reasons: list[str] = []
-    changes: list[str] = []
+    needed: list[str] = []  # requirements that must all hold: one sentence
+    unclear: list[str] = []
     unknown: list[str] = []
-    for criterion, truth in zip(scheme.criteria, truths, strict=True):
-        if truth is True:
+    sources: list[Source] = []
+    for criterion, state in zip(scheme.criteria, states, strict=True):
+        source = criterion.source
+        if state is Met.YES:
             reasons.append(criterion.holds_text)
-        elif truth is False:
+        elif state is Met.NO:
             reasons.append(criterion.fails_text)
-            changes.append(f"Blir aktuell hvis {criterion.requirement}.")
+            needed.append(criterion.requirement)
+        elif state is Met.UNCLEAR:
+            assert criterion.unclear is not None
+            reasons.append(f"Kildene er uklare om {criterion.requirement}.")
+            unclear.append(criterion.unclear.text)
+            source = criterion.unclear.source
         else:
             reasons.append(f"Ikke avklart ennå om {criterion.requirement}.")
-            unknown.extend(q for q in undecided(criterion.condition, answers) if q not in unknown)
             if status is Status.KANSKJE:
-                changes.append(f"Blir aktuell hvis {criterion.requirement}.")
+                needed.append(criterion.requirement)
+            for q in undecided(criterion.condition, answers):
+                if q not in unknown and (worth_asking is None or worth_asking(q)):
+                    unknown.append(q)
+        if source not in sources:
+            sources.append(source)
+    changes = [f"Blir aktuell hvis {join_words(needed)}."] if needed else []
+    changes += unclear
     if status is Status.KANSKJE and unknown:
         changes.append(ANSWER_PREFIX + ", ".join(unknown) + ".")
-    score_reasons = tuple(r.text for r in scheme.ranking if check(r.when, answers) is True)
-    score = sum(r.points for r in scheme.ranking if check(r.when, answers) is True)
+    ranked = [r for r in scheme.ranking if check(r.when, answers) is True]
     return Assessment(
         scheme=scheme,
         status=status,
         reasons=tuple(reasons),
         changes=tuple(changes),
-        unknown=tuple(unknown),
+        unknown=tuple(unknown) if status is Status.KANSKJE else (),
         deadline=deadline_state(scheme, today),
-        score=score,
-        score_reasons=score_reasons,
+        score=sum(r.points for r in ranked),
+        score_reasons=tuple(r.text for r in ranked),
+        unclear=tuple(unclear),
+        sources=tuple(sources),
     )
 
 
@@ -221,7 +283,7 @@ def _recommended(assessments: Iterable[Assessment]) -> tuple[Assessment, ...]:
 def evaluate(rules: RuleBase, answers: Answers, today: dt.date) -> Result:
     """Assess every scheme, rank the recommended ones and build their checklist."""
     kept = effective(rules, answers)
-    assessments = tuple(assess(s, kept, today) for s in rules.schemes)
+    assessments = tuple(assess(s, kept, today, _worth_asking(rules, kept, s)) for s in rules.schemes)
     recommended = _recommended(assessments)
     return Result(
         date=today,
@@ -230,7 +292,36 @@ def evaluate(rules: RuleBase, answers: Answers, today: dt.date) -> Result:
         missing=missing(rules, assessments, kept),
         checklist=checklist(rules, recommended, kept),
         warnings=rule_base_warnings(rules, today),
+        alternatives=alternatives(rules, recommended, kept),
     )
+
+
+def _worth_asking(rules: RuleBase, answers: Answers, scheme: Scheme) -> Callable[[str], bool]:
+    """Whether the guide would ask a question now because of this scheme.
+
+    It would when the question applies and some answer to it alone changes the scheme's
+    status: ``klynge`` while ``bransje`` is unknown (a no rules out the clusters scheme), but
+    not ``tilbud`` while ``behov`` is unknown (no answer to it decides anything yet).
+    """
+    current = _status(scheme, answers)[0]
+
+    def worth(question_id: str) -> bool:
+        if not is_asked(rules.question(question_id), answers):
+            return False
+        return any(_status(scheme, variant)[0] is not current for variant in _variants_of(rules, answers, question_id))
+
+    return worth
+
+
+def alternatives(rules: RuleBase, recommended: Iterable[Assessment], answers: Answers) -> tuple[Alternative, ...]:
+    """Other schemes worth a look, when no recommended scheme has an open deadline.
+
+    A user is never left with nothing: when nothing fits, or every fitting call has
+    closed, the schemes outside the rule base whose conditions the answers allow are shown.
+    """
+    if any(a.deadline.passed is not True for a in recommended):
+        return ()
+    return tuple(alt for alt in rules.alternatives if alt.when is None or check(alt.when, answers) is not False)
 
 
 # --- What can still change ----------------------------------------------------------------
@@ -252,7 +343,10 @@ def _probes(rules: RuleBase) -> Mapping[str, tuple[AnswerValue, ...]]:
                     bounds[b.question].update({edge - 1, edge, edge + 1})
     probes: dict[str, tuple[AnswerValue, ...]] = {}
     for q in rules.questions:
-        if q.type == "tall":
+        if q.multiple:
+            values = [c.value for c in q.choices]
+            probes[q.id] = tuple(c for n in range(1, len(values) + 1) for c in combinations(values, n))
+        elif q.type == "tall":
             points = {
                 p
                 for p in bounds[q.id]
@@ -298,6 +392,8 @@ def _all_conditions(rules: RuleBase) -> list[Condition]:
     conditions += [r.when for s in rules.schemes for r in s.ranking]
     conditions += [i.when for i in rules.checklist_items.values() if i.when is not None]
     conditions += [q.when for q in rules.questions if q.when is not None]
+    conditions += [c.unclear.when for s in rules.schemes for c in s.criteria if c.unclear is not None]
+    conditions += [a.when for a in rules.alternatives if a.when is not None]
     return conditions
 
 
@@ -311,19 +407,20 @@ def _between(condition: Condition) -> Iterable[Between]:
         yield from _between(condition.item)
 
 
-def _variants(rules: RuleBase, answers: Answers, question: Question) -> Iterable[dict[str, AnswerValue]]:
-    for value in _probes(rules)[question.id]:
-        yield effective(rules, {**answers, question.id: value})
+def _variants_of(rules: RuleBase, answers: Answers, question_id: str) -> Iterable[dict[str, AnswerValue]]:
+    """The answers with each probe value of one question in turn, as they would count."""
+    for value in _probes(rules)[question_id]:
+        yield effective(rules, {**answers, question_id: value})
 
 
 def missing(rules: RuleBase, assessments: Iterable[Assessment], answers: Answers) -> tuple[str, ...]:
-    """Unanswered question ids that could still change some scheme's status.
+    """Unanswered question ids whose answer could now change some scheme's status.
 
     Kleene logic only ever settles a condition as more becomes known, so an ``aktuell`` or
     ``ikke_aktuell`` scheme stays so. Only a ``kanskje`` scheme can change, and only through
-    the unknown answers of its undecided conditions. This includes answers that matter in
-    combination with another (``kompetanse`` matters once ``behov`` is known), so a batch
-    user learns every field worth filling in, not just the next one.
+    the unknown answers of its undecided conditions, as far as the guide would ask them now
+    (`_worth_asking`). A batch user fills these in and sees the next ones in the new result,
+    exactly as the guide would ask them.
     """
     wanted = {q for a in assessments if a.status is Status.KANSKJE for q in a.unknown}
     return tuple(q.id for q in rules.questions if q.id in wanted and is_asked(q, answers))
@@ -352,7 +449,7 @@ def next_question(rules: RuleBase, answers: Answers) -> Question | None:
     for q in rules.questions:
         if q.id in answers or not is_asked(q, kept):
             continue
-        if any(_outcome(rules, v) != current for v in _variants(rules, kept, q)):
+        if any(_outcome(rules, v) != current for v in _variants_of(rules, kept, q.id)):
             return q
     return None
 
@@ -369,7 +466,7 @@ def _steps(rules: RuleBase, recommended: Iterable[Assessment], answers: Answers)
             if item_id in seen or (item.when is not None and check(item.when, answers) is not True):
                 continue
             seen.add(item_id)
-            steps.append(ChecklistEntry(item.text))
+            steps.append(ChecklistEntry(item.text, item=item_id))
     return steps
 
 
@@ -383,13 +480,12 @@ def checklist(rules: RuleBase, recommended: tuple[Assessment, ...], answers: Ans
     entries = _steps(rules, recommended, answers)
     for a in recommended:
         entries.extend(ChecklistEntry(w, "advarsel") for w in warnings(a))
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for a in recommended:
-        for source in a.scheme.sources:
-            key = (source.title, source.reference)
-            if key not in seen:
-                seen.add(key)
-                entries.append(ChecklistEntry(f"{source.title} ({source.year}): {source.reference}", "kilde"))
+        for source in a.sources:
+            if source.id not in seen:
+                seen.add(source.id)
+                entries.append(ChecklistEntry(source.citation, "kilde"))
     return tuple(entries)
 
 
@@ -399,22 +495,28 @@ def warnings(a: Assessment) -> list[str]:
     out: list[str] = []
     if d.passed:
         out.append(
-            f"{scheme.name}: fristen ({d.text}) er passert. Sjekk om {scheme.administrator} har en ny utlysning."
+            f"{scheme.name}: fristen ({d.text}) er passert. Finn den gjeldende utlysningen før dere går "
+            "videre; se «Etter fristen» ved ordningen."
         )
     elif d.date is None:
         out.append(f"{scheme.name}: fristen er ikke kjent. Spør {scheme.administrator}.")
     elif d.approximate:
         out.append(f"{scheme.name}: fristen er omtrentlig ({d.text}). Finn den nøyaktige datoen i utlysningen.")
-    funds = scheme.funds
-    if funds.amount is None:
-        out.append(f"{scheme.name}: det er ikke kjent hvor mye penger som er igjen for {funds.year}.")
-    else:
-        about = "omtrent " if funds.approximate else ""
-        out.append(
-            f"{scheme.name}: det var {about}{format_nok(funds.amount)} igjen for {funds.year}. "
-            "Pengene deles ut etter søknad og kan være brukt opp."
-        )
+    out.append(f"{scheme.name}: {funds_sentence(scheme)}")
     return out
+
+
+def funds_sentence(scheme: Scheme) -> str:
+    """What the sources say about the money, telling money left from money announced."""
+    funds = scheme.funds
+    about = "omtrent " if funds.approximate else ""
+    if funds.kind == "lyst_ut":
+        if funds.amount is None:
+            return f"kildene sier ikke hvor mye som ble lyst ut for {funds.year}."
+        return f"utlysningen for {funds.year} var på {about}{format_nok(funds.amount)}."
+    if funds.amount is None:
+        return f"kildene sier ikke hvor mye midler som var igjen for {funds.year}."
+    return f"det var {about}{format_nok(funds.amount)} igjen for {funds.year}."
 
 
 def format_nok(amount: int) -> str:

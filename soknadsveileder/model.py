@@ -13,8 +13,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal, TypeAlias
 
-AnswerValue: TypeAlias = str | bool | int | None
-"""A parsed answer: a choice value, a yes/no, a whole number, or None for unknown."""
+AnswerValue: TypeAlias = str | tuple[str, ...] | bool | int | None
+"""A parsed answer: a choice value, several choice values (a question with `flervalg`, in the
+order of the question's choices), a yes/no, a whole number, or None for unknown."""
 
 QuestionType: TypeAlias = Literal["valg", "ja_nei", "tall"]
 
@@ -25,8 +26,13 @@ APPLICANT_TYPES: Mapping[str, str] = {
     "hogskole": "Høgskole",
     "fylkeskommune": "Fylkeskommune",
     "studieforbund": "Studieforbund",
+    "utdanningsinstitusjon": "Utdanningsinstitusjon",
     "annen": "Annen tilbyder",
 }
+
+FundsKind: TypeAlias = Literal["igjen", "lyst_ut"]
+#: What a funds figure is: money left of a year's budget, or the sum a call announced.
+FUNDS_KINDS: Mapping[str, str] = {"igjen": "igjen", "lyst_ut": "lyst ut"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Question:
     minimum: int | None = None
     maximum: int | None = None
     when: Condition | None = None
+    multiple: bool = False  # `flervalg`: a choice question that takes one or more values
 
     def label_for(self, value: AnswerValue) -> str:
         """The human label of an answer value, as shown in review and result screens."""
@@ -53,6 +60,8 @@ class Question:
             return "Vet ikke"
         if self.type == "ja_nei":
             return "Ja" if value else "Nei"
+        if isinstance(value, tuple):
+            return ", ".join(self.label_for(v) for v in value)
         for choice in self.choices:
             if choice.value == value:
                 return choice.label
@@ -129,6 +138,37 @@ def condition_questions(condition: Condition) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a fact comes from. `url` is the page itself, or None when no page is known."""
+
+    id: str
+    title: str
+    publisher: str
+    year: int
+    url: str | None = None
+    note: str | None = None
+
+    @property
+    def citation(self) -> str:
+        """'Publisher (2021): Title', plus the address when there is one."""
+        text = f"{self.publisher} ({self.year}): {self.title}"
+        return f"{text}, {self.url}" if self.url else text
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """Answers for which the sources neither include nor exclude a company.
+
+    A criterion that fails for such answers makes the scheme ``kanskje`` instead of
+    ``ikke_aktuell``, with `text` saying what the company should ask.
+    """
+
+    when: Condition
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
 class Criterion:
     """One eligibility condition of a scheme, with the texts shown to the user."""
 
@@ -137,6 +177,8 @@ class Criterion:
     holds_text: str
     fails_text: str
     requirement: str  # phrased to follow "blir aktuell hvis …"
+    source: Source
+    unclear: Unclear | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +193,7 @@ class Funds:
     amount: int | None  # NOK; None when the sources do not say
     year: int
     approximate: bool
+    kind: FundsKind = "igjen"
 
 
 @dataclass(frozen=True)
@@ -161,22 +204,28 @@ class Deadline:
 
 
 @dataclass(frozen=True)
-class Source:
-    title: str
+class HistoryEntry:
     year: int
-    url: str | None = None
-    document: str | None = None
-    note: str | None = None
-
-    @property
-    def reference(self) -> str:
-        return self.url or self.document or ""
+    text: str
+    source: Source
 
 
 @dataclass(frozen=True)
 class ChecklistItem:
     id: str
     text: str
+    when: Condition | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A scheme outside the rule base's own, shown when none of those can be used."""
+
+    id: str
+    name: str
+    text: str
+    source: Source
     when: Condition | None = None
 
 
@@ -196,6 +245,8 @@ class Scheme:
     criteria: tuple[Criterion, ...]
     checklist: tuple[str, ...]
     sources: tuple[Source, ...]
+    history: tuple[HistoryEntry, ...]
+    after_deadline: str  # what the sources say happened next, and where to look now
     ranking: tuple[RankRule, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -207,6 +258,8 @@ class RuleBase:
     questions: tuple[Question, ...]
     schemes: tuple[Scheme, ...]
     checklist_items: Mapping[str, ChecklistItem]
+    sources: Mapping[str, Source]
+    alternatives: tuple[Alternative, ...] = ()
     path: Path | None = None
 
     def question(self, question_id: str) -> Question:
@@ -250,12 +303,15 @@ class Assessment:
     deadline: DeadlineState
     score: int
     score_reasons: tuple[str, ...] = ()
+    unclear: tuple[str, ...] = ()  # what to ask where the sources neither include nor exclude
+    sources: tuple[Source, ...] = ()  # the sources of the reasons, each once
 
 
 @dataclass(frozen=True)
 class ChecklistEntry:
     text: str
     kind: Literal["steg", "advarsel", "kilde"] = "steg"
+    item: str | None = None  # the `sjekkpunkter` id of a step
 
 
 @dataclass(frozen=True)
@@ -266,6 +322,7 @@ class Result:
     missing: tuple[str, ...]
     checklist: tuple[ChecklistEntry, ...]
     warnings: tuple[str, ...]  # about the rule base as a whole: stale, every deadline passed
+    alternatives: tuple[Alternative, ...] = ()  # when no recommended scheme has an open deadline
 
     def assessment(self, scheme_id: str) -> Assessment:
         for a in self.assessments:

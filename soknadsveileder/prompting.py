@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
 
 import questionary
 from questionary import Choice
+from questionary.prompts import common as qcommon
 
 from . import engine
 from .answers import parse_value
@@ -40,6 +43,8 @@ def ask(question: Question, current: AnswerValue = None) -> AnswerValue:
     questionary.print(textwrap.fill(question.help, width), style="italic fg:ansibrightblack")
     if question.type == "tall":
         return _ask_number(question, current)
+    if question.multiple:
+        return _ask_several(question, current)
     if question.type == "ja_nei":
         options = [Choice("Ja", value="ja"), Choice("Nei", value="nei")]
     else:
@@ -57,6 +62,60 @@ def ask(question: Question, current: AnswerValue = None) -> AnswerValue:
         return None
     raw: object = picked == "ja" if question.type == "ja_nei" else picked
     return parse_value(question, raw)
+
+
+def _ask_several(question: Question, current: AnswerValue) -> AnswerValue:
+    """A checkbox: one or more values, or «Vet ikke» alone."""
+    chosen = set(current) if isinstance(current, tuple) else set()
+    options = [Choice(c.label, value=c.value, checked=c.value in chosen) for c in question.choices]
+    if question.allow_unknown:
+        options.append(Choice("Vet ikke", value=_UNKNOWN))
+
+    def validate(picked: list[str]) -> bool | str:
+        if not picked:
+            return "Velg minst én med mellomrom" + (", eller «Vet ikke»." if question.allow_unknown else ".")
+        if _UNKNOWN in picked and len(picked) > 1:
+            return "«Vet ikke» kan ikke velges sammen med andre svar."
+        return True
+
+    with _answered_in_norwegian():
+        prompt = questionary.checkbox(
+            question.text,
+            choices=options,
+            validate=validate,
+            instruction="(mellomrom velger, piltaster flytter, Enter bekrefter)",
+        )
+    picked = prompt.unsafe_ask()
+    if picked == [_UNKNOWN]:
+        return None
+    return parse_value(question, list(picked))
+
+
+@contextmanager
+def _answered_in_norwegian() -> Iterator[None]:
+    """After a checkbox is answered, questionary shows «done (2 selections)» in English.
+
+    The layout is built while `questionary.checkbox` runs, from a function that gives the
+    prompt line. Wrapping that function for the duration of the call lets the answered line
+    name the choices instead, in the user's own words: «Industri, Maritim sektor».
+    """
+    original = qcommon.create_inquirer_layout
+
+    def layout(ic: Any, get_prompt_tokens: Callable[[], list[tuple[str, str]]], **kwargs: Any) -> Any:
+        def tokens() -> list[tuple[str, str]]:
+            out = get_prompt_tokens()
+            if ic.is_answered and out and out[-1][0] == "class:answer":
+                titles = [str(c.title) for c in ic.get_selected_values()]
+                out = [*out[:-1], ("class:answer", ", ".join(titles))]
+            return out
+
+        return original(ic, tokens, **kwargs)
+
+    qcommon.create_inquirer_layout = layout
+    try:
+        yield
+    finally:
+        qcommon.create_inquirer_layout = original
 
 
 def _choice_value(question: Question, current: AnswerValue) -> str | None:

@@ -11,8 +11,12 @@ _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 def _answer_schema(q: Question) -> dict[str, Any]:
     description = f"{q.text} {q.help}"
+    values = [c.value for c in q.choices]
+    if q.multiple:
+        several = {"type": "array", "items": {"enum": values}, "minItems": 1, "uniqueItems": True}
+        return {"description": description, "anyOf": [{"enum": values}, several, {"type": "null"}]}
     if q.type == "valg":
-        return {"description": description, "enum": [c.value for c in q.choices] + [None]}
+        return {"description": description, "enum": [*values, None]}
     if q.type == "ja_nei":
         return {"description": description, "type": ["boolean", "null"]}
     number: dict[str, Any] = {"type": "integer"}
@@ -54,9 +58,29 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             "tekst": {"type": "string"},
         },
     }
+    source = {
+        "type": "object",
+        "required": ["tittel", "url", "aar"],
+        "properties": {
+            "tittel": {"type": "string"},
+            "utgiver": {"type": "string"},
+            "url": {"type": ["string", "null"]},
+            "aar": {"type": "integer"},
+        },
+    }
+    funds = {
+        "type": "object",
+        "required": ["belop", "art"],
+        "properties": {
+            "belop": {"type": ["integer", "null"]},
+            "aar": {"type": "integer"},
+            "omtrentlig": {"type": "boolean"},
+            "art": {"enum": ["igjen", "lyst_ut"]},
+        },
+    }
     assessment = {
         "type": "object",
-        "required": ["id", "status", "grunner", "frist"],
+        "required": ["id", "status", "grunner", "frist", "kilder", "merknader"],
         "properties": {
             "id": {"enum": scheme_ids},
             "navn": {"type": "string"},
@@ -66,13 +90,27 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             "mangler": {"type": "array", "items": {"enum": question_ids}},
             "frist": deadline,
             "midler_igjen": {"type": ["integer", "null"]},
+            "etter_fristen": {"type": ["string", "null"]},
+            "midler": funds,
             "poeng": {"type": "integer"},
+            "kilder": {"type": "array", "items": source, "minItems": 1},
+            "merknader": strings,
+        },
+    }
+    alternative = {
+        "type": "object",
+        "required": ["id", "navn", "tekst", "kilde"],
+        "properties": {
+            "id": {"type": "string"},
+            "navn": {"type": "string"},
+            "tekst": {"type": "string"},
+            "kilde": source,
         },
     }
     passthrough = {"id": {"type": ["string", "integer"]}, "navn": {"type": ["string", "integer"]}}
     ok = {
         "type": "object",
-        "required": ["nr", "ok", "anbefalte", "vurderinger", "mangler", "sjekkliste"],
+        "required": ["nr", "ok", "anbefalte", "vurderinger", "mangler", "sjekkliste", "andre_muligheter"],
         "properties": {
             **passthrough,
             "nr": {"type": "integer", "minimum": 1},
@@ -94,6 +132,7 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
                     "properties": {"type": {"enum": ["steg", "advarsel", "kilde"]}, "tekst": {"type": "string"}},
                 },
             },
+            "andre_muligheter": {"type": "array", "items": alternative},
             "advarsler": strings,
         },
     }

@@ -287,7 +287,8 @@ def test_writes_are_complete_files(tmp_path):
     target = tmp_path / "ut.json"
     result = soknad("veileder", "--svar", str(svar), "--lagre-svar", str(target))
     assert result.returncode == 0
-    assert json.loads(target.read_text(encoding="utf-8"))["svar"] == {"bransje": "annen"}
+    # A sector answer is saved as a list, the form that holds one sector or several.
+    assert json.loads(target.read_text(encoding="utf-8"))["svar"] == {"bransje": ["annen"]}
 
 
 # --- The guide without a terminal, and bad answer files ------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from .helpers import ROOT, subprocess_env
 
-DOWN, ENTER = "\x1b[B", "\r"
+DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
 
 
 def spawn(*args: str) -> pexpect.spawn:
@@ -30,22 +30,25 @@ def test_guide_reaches_the_result_screen(tmp_path):
     saved, markdown = tmp_path / "svar.json", tmp_path / "sjekkliste.md"
     child = spawn("--lagre-svar", str(saved), "--sjekkliste", str(markdown))
     child.expect("Hvilken bransje")
-    child.send(ENTER)  # Industri
+    child.expect("mellomrom velger")  # the checkbox explains itself in Norwegian
+    child.send(SPACE + DOWN + DOWN + SPACE + ENTER)  # a shipyard: Industri and Maritim sektor
+    child.expect("Industri, Maritim sektor")  # the answered line names both, in Norwegian
     child.expect("Hva slags utdanning")
     child.send(DOWN + DOWN + ENTER)  # høyere
-    child.expect("industriklynge")
+    child.expect("i en klynge")
     child.send(ENTER)  # Ja
     child.expect("Stemmer de")
     child.send(ENTER)  # Vis resultatet
     child.expect("Anbefalte ordninger")
-    child.expect("Kompetanseløft for utsatte industriklynger")
+    child.expect("1. Kompetanseløft for utsatte industriklynger")
+    child.expect("2. Bransjeprogram for maritim sektor")
     child.expect("Sjekkliste")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
     document = json.loads(saved.read_text(encoding="utf-8"))
-    assert document["svar"] == {"bransje": "industri", "behov": "hoyere", "klynge": True}
-    assert document["regelverk"]["versjon"] == "2021.1" and document["dato"] == "2021-09-01"
+    assert document["svar"] == {"bransje": ["industri", "maritim"], "behov": "hoyere", "klynge": True}
+    assert document["regelverk"]["versjon"] == "2026.1" and document["dato"] == "2021-09-01"
     text = markdown.read_text(encoding="utf-8")
     assert "### 1. Kompetanseløft for utsatte industriklynger" in text
     assert "- [ ] " in text
@@ -60,11 +63,12 @@ def test_saved_answers_are_accepted_by_svar(tmp_path):
     child = spawn("--svar", str(saved))
     child.expect("Hva slags utdanning")  # bransje came from the file
     child.send(DOWN + DOWN + ENTER)
-    child.expect("industriklynge")
+    child.expect("i en klynge")
     child.send(DOWN + ENTER)  # Nei
     child.expect("Stemmer de")
     child.send(ENTER)
-    child.expect("Ingen ordning passer sikkert")
+    child.expect("ordningene passer ut fra svarene")
+    child.expect("Andre muligheter")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -76,7 +80,7 @@ def test_ctrl_c_exits_130_and_saves_the_answers_so_far(tmp_path, answered):
     child = spawn("--lagre-svar", str(saved))
     child.expect("Hvilken bransje")
     if answered:
-        child.send(ENTER)
+        child.send(SPACE + ENTER)
         child.expect("Hva slags utdanning")
     child.sendcontrol("c")
     child.expect("Avbrutt")
@@ -84,7 +88,7 @@ def test_ctrl_c_exits_130_and_saves_the_answers_so_far(tmp_path, answered):
     child.close()
     assert child.exitstatus == 130
     assert "Traceback" not in (child.before or "")
-    expected = {"bransje": "industri"} if answered else {}
+    expected = {"bransje": ["industri"]} if answered else {}
     assert json.loads(saved.read_text(encoding="utf-8"))["svar"] == expected
 
 

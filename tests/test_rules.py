@@ -48,6 +48,74 @@ def test_bundled_facts_follow_the_primary_source(rules):
     assert "universitet" in rules.scheme("utsatte-industriklynger").applicant_types
     # The maritime April deadline disagrees with the article; the note says so.
     assert any("april" in n for n in rules.scheme("bransjeprogram-maritim").notes)
+    # «Vi har igjen ca 7 millionar» and «omtrent 20 millionar igjen» are money left; «Det blir
+    # lyst ut 20 millionar kroner» for the clusters is money announced.
+    kinds = {s.id: s.funds.kind for s in rules.schemes}
+    assert kinds == {
+        "bransjeprogram-industri-bygg": "igjen",
+        "bransjeprogram-maritim": "igjen",
+        "industrifagskolen": "igjen",
+        "utsatte-industriklynger": "lyst_ut",
+    }
+    # Applicant types only where a source gives them; the maritime sources do not.
+    assert rules.scheme("bransjeprogram-maritim").applicant_types == ("utdanningsinstitusjon",)
+    assert rules.scheme("utsatte-industriklynger").applicant_types == ("universitet", "hogskole")
+    # Several sectors: the sector question takes one or more values.
+    assert rules.question("bransje").multiple and rules.question("bransje").allow_unknown
+
+
+def test_every_condition_and_history_entry_cites_a_source_of_its_scheme(rules):
+    for scheme in rules.schemes:
+        own = set(scheme.sources)
+        for criterion in scheme.criteria:
+            assert criterion.source in own, (scheme.id, criterion.id)
+            if criterion.unclear is not None:
+                assert criterion.unclear.source in own, (scheme.id, criterion.id)
+        assert scheme.history, scheme.id
+        assert all(h.source in own for h in scheme.history), scheme.id
+        assert scheme.after_deadline, scheme.id
+    for alt in rules.alternatives:
+        assert alt.source in rules.sources.values(), alt.id
+
+
+def test_every_source_has_a_title_a_publisher_a_year_and_a_real_address(rules):
+    for source in rules.sources.values():
+        assert source.title and source.publisher, source.id
+        assert 1990 <= source.year <= 2026, source.id
+        if source.url is not None:
+            # The page itself, not a site's front page.
+            assert re.match(r"^https://[^/]+/.+", source.url), source.id
+    # No path that only exists in the developers' checkout ever reaches a user.
+    text = bundled_path().read_text(encoding="utf-8")
+    assert "shared/kilder" not in text and "dokument:" not in text
+
+
+def test_every_source_is_used(rules):
+    used = {c.source.id for s in rules.schemes for c in s.criteria}
+    used |= {c.unclear.source.id for s in rules.schemes for c in s.criteria if c.unclear}
+    used |= {h.source.id for s in rules.schemes for h in s.history}
+    used |= {i.source.id for i in rules.checklist_items.values() if i.source}
+    used |= {a.source.id for a in rules.alternatives}
+    assert used == set(rules.sources)
+
+
+def test_level_texts_agree_with_the_nkr_numbers(rules):
+    """Each «NKR 4» or «NKR 4–7» in a level text names exactly the scheme's NKR levels."""
+    for scheme in rules.schemes:
+        named: set[int] = set()
+        for low, high in re.findall(r"NKR (\d)(?:–(\d))?", scheme.level_text):
+            named.update(range(int(low), int(high or low) + 1))
+        assert named == set(scheme.nkr_levels), scheme.id
+    behov = {c.value: c.label for c in rules.question("behov").choices}
+    assert "NKR 6–7" in behov["hoyere"] and "NKR 5" in behov["fagskole"] and "NKR 4" in behov["fagbrev"]
+
+
+def test_version_and_date_tell_the_truth(rules):
+    # The file was rewritten against the sources on 2026-11-29; its history reaches 2025.
+    assert rules.version == "2026.1"
+    assert rules.updated.isoformat() == "2026-11-29"
+    newest = max(h.year for s in rules.schemes for h in s.history)
+    assert newest <= rules.updated.year
 
 
 def test_every_question_has_texts_and_labels(rules):
@@ -59,7 +127,8 @@ def test_every_question_has_texts_and_labels(rules):
 def test_conditions_are_typed_data(rules):
     criterion = rules.scheme("bransjeprogram-industri-bygg").criteria[1]
     assert isinstance(criterion.condition, AnyOf)
-    assert all(isinstance(c, AllOf) for c in criterion.condition.items)
+    assert criterion.condition.items[0] == Equals("behov", "fagbrev")
+    assert isinstance(criterion.condition.items[1], AllOf)
     assert rules.scheme("utsatte-industriklynger").criteria[1].condition == Equals("klynge", True)
     assert Status("aktuell") is Status.AKTUELL
 

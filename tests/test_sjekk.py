@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from soknadsveileder import engine
+from soknadsveileder.answers import parse_record
 
 from .helpers import OPEN_DATE, TESTS, soknad
 
@@ -137,7 +138,13 @@ def test_output_validates_against_the_published_schema(cli):
 
 def test_schema_follows_the_rule_base(cli):
     schema = json.loads(cli("skjema", "svar").stdout)
-    assert schema["properties"]["bransje"]["enum"] == ["industri", "bygg", "maritim", "annen", None]
+    sectors = ["industri", "bygg", "maritim", "annen"]
+    assert schema["properties"]["bransje"]["anyOf"] == [
+        {"enum": sectors},
+        {"type": "array", "items": {"enum": sectors}, "minItems": 1, "uniqueItems": True},
+        {"type": "null"},
+    ]
+    assert schema["properties"]["behov"]["enum"] == ["fagbrev", "fagskole", "hoyere", None]
     assert schema["properties"]["klynge"]["type"] == ["boolean", "null"]
     minimal = json.loads(cli("skjema", "svar", "--regler", str(TESTS / "regler" / "minimal.yaml")).stdout)
     assert set(minimal["properties"]) == {"id", "navn", "bransje", "klynge"}
@@ -149,7 +156,7 @@ def test_golden_cases_give_the_same_statuses_through_sjekk(cli, rules, path: Pat
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
     result = cli("sjekk", "--dato", case["dato"], input=json.dumps(case["svar"]))
     out = lines(result.stdout)[0]
-    direct = engine.evaluate(rules, case["svar"], dt.date.fromisoformat(case["dato"]))
+    direct = engine.evaluate(rules, parse_record(rules, case["svar"]), dt.date.fromisoformat(case["dato"]))
     assert {v["id"]: v["status"] for v in out["vurderinger"]} == case["forventet"]["status"]
     assert out["anbefalte"] == list(direct.recommended) == case["forventet"]["anbefalte"]
     assert out["mangler"] == list(direct.missing)

@@ -1,0 +1,79 @@
+"""The result and checklist as a Markdown document, for `soknad veileder --sjekkliste`.
+
+It carries everything the result screen shows: reasons with their sources, notes, what
+happened after a passed deadline, and the other possibilities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .engine import ANSWER_PREFIX
+from .model import AnswerValue, Assessment, Result, RuleBase, Status
+from .texts import (
+    answers_lines,
+    deadline_text,
+    first_failure,
+    funds_text,
+    nothing_fits,
+    question_texts,
+    short_citation,
+)
+
+_PREFIX = {"steg": "- [ ] ", "advarsel": "- **Advarsel:** ", "kilde": "- Kilde: "}
+
+
+def _details(a: Assessment) -> list[str]:
+    out = [f"- Frist: {deadline_text(a.deadline)}"]
+    if a.deadline.passed:
+        out.append(f"- Etter fristen: {a.scheme.after_deadline}")
+    out += [f"- Midler: {funds_text(a.scheme)}", f"- Hvem søker: {a.scheme.applicant_text}"]
+    out += [f"- Merknad: {n}" for n in a.scheme.notes]
+    out.append("- Kilder: " + "; ".join(s.citation for s in a.sources))
+    return out
+
+
+def result_markdown(rules: RuleBase, result: Result, answers: Mapping[str, AnswerValue]) -> str:
+    out = [
+        "# Søkeveileder: resultat",
+        "",
+        f"Vurdert {result.date.isoformat()} med regelverk {rules.version} (oppdatert {rules.updated.isoformat()}).",
+        "",
+    ]
+    for w in result.warnings:
+        out += [f"> **Advarsel:** {w}", ""]
+    out += ["## Svar", ""]
+    out += [f"- {q}: **{a}**" for q, a in answers_lines(rules, answers)]
+    out += ["", "## Anbefalte ordninger", ""]
+    if not result.recommended:
+        out += [nothing_fits(result.assessments), ""]
+    for rank, sid in enumerate(result.recommended, 1):
+        a = result.assessment(sid)
+        out += [f"### {rank}. {a.scheme.name}", ""]
+        out += [f"- ✓ {r}" for r in a.reasons] + [f"- ★ {r}" for r in a.score_reasons]
+        out += [*_details(a), ""]
+    maybe = [a for a in result.assessments if a.status is Status.KANSKJE]
+    if maybe:
+        out += ["## Kanskje aktuelle", ""]
+        for a in maybe:
+            out += [f"### {a.scheme.name}", ""]
+            out += [f"- {c}" for c in a.changes if not c.startswith(ANSWER_PREFIX)]
+            if a.unknown:
+                out.append("- Svar på: " + "; ".join(question_texts(rules, a.unknown)))
+            out += [*_details(a), ""]
+    no = [a for a in result.assessments if a.status is Status.IKKE_AKTUELL]
+    if no:
+        out += ["## Passer ikke", ""]
+        for a in no:
+            reason, source = first_failure(a)
+            out.append(f"- **{a.scheme.name}**: {reason} (kilde: {short_citation(source)})")
+        out.append("")
+    if result.alternatives:
+        out += ["## Andre muligheter", ""]
+        out += [f"- **{alt.name}**: {alt.text} (kilde: {alt.source.citation})" for alt in result.alternatives]
+        out.append("")
+    out += ["## Sjekkliste", ""]
+    out += [_PREFIX[e.kind] + e.text for e in result.checklist] or [
+        "Ingen sjekkliste, siden ingen ordning er anbefalt."
+    ]
+    return "\n".join(out) + "\n"

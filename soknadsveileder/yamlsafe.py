@@ -1,0 +1,188 @@
+"""Safe YAML reading for the rule base: text -> nodes, and nothing more.
+
+The rule base is composed into nodes here, never constructed into Python objects:
+
+* A resolver that knows only YAML 1.2 core scalars. ``no``, ``on`` and ``ja`` stay text,
+  and ``2021-09-15`` stays text until a field that wants a date parses it.
+* Aliases are refused while composing, before they are resolved, so an alias bomb costs
+  nothing. Explicit tags (``!!python/...``) are refused before any value is built.
+* Every failure becomes an `Issue` with file and line, in Norwegian.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in a rule base, located precisely enough to fix without searching."""
+
+    file: str
+    line: int
+    path: str
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        # Line 0 is a problem with the file itself (missing, unreadable), not a place in it.
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class RuleBaseError(Exception):
+    """The rule base could not be read or is invalid. Carries every issue found."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = sorted(issues, key=lambda i: (i.file, i.line))
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+ALLOWED_TAGS = frozenset({STR, INT, FLOAT, BOOL, NULL, SEQ, MAP})
+
+
+class _CoreResolver(BaseResolver):
+    """YAML 1.2 core schema scalars only: no yes/no/on/off booleans, no implicit dates."""
+
+
+_CoreResolver.add_implicit_resolver(BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_CoreResolver.add_implicit_resolver(NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_CoreResolver.add_implicit_resolver(INT, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_CoreResolver.add_implicit_resolver(
+    FLOAT, re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"), list("-+.0123456789")
+)
+
+
+class _AliasError(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(Reader, Scanner, Parser, Composer, _CoreResolver):
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _CoreResolver.__init__(self)
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        # Refusing aliases here, before they are resolved, makes an alias bomb cost nothing.
+        if self.check_event(AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise _AliasError(None, None, "alias", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def compose(text: str, name: str) -> Node | None:
+    def issue(line: int, message: str, hint: str | None = None) -> RuleBaseError:
+        return RuleBaseError([Issue(name, line, "", message, hint)])
+
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)  # the reader checks every character already here
+        return loader.get_single_node()
+    except _AliasError as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else 1
+        raise issue(line, "YAML-aliaser (*navn) er ikke tillatt.", "skriv verdien ut der den trengs") from None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = _yaml_problem(e.problem or "")
+        raise issue(line, f"Ugyldig YAML: {problem}", "sjekk innrykk, kolon og anførselstegn") from None
+    except yaml.YAMLError as e:
+        # Reader errors (control characters and the like) carry a position, not a mark.
+        position = getattr(e, "position", 0) or 0
+        line = text[:position].count("\n") + 1
+        raise issue(line, "Filen inneholder tegn som YAML ikke tillater.", "fjern kontrolltegn") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+_YAML_PROBLEMS = [
+    ("expected <block end>", "innrykket stemmer ikke med linjene rundt."),
+    (
+        "mapping values are not allowed here",
+        "kolon på et sted der det ikke kan stå. Sett teksten i anførselstegn hvis den inneholder «: ».",
+    ),
+    ("cannot start any token", "et tegn som ikke kan starte en verdi her (tabulator? bruk mellomrom)."),
+    ("could not find expected ':'", "mangler kolon etter en nøkkel."),
+    ("found unexpected end of stream", "filen slutter midt i en verdi (mangler et avsluttende anførselstegn?)."),
+    ("expected ',' or ']'", "en liste i [ ] er ikke lukket riktig."),
+    ("expected ',' or '}'", "en tabell i { } er ikke lukket riktig."),
+    ("found duplicate anchor", "samme anker (&navn) er brukt to ganger."),
+]
+
+
+def _yaml_problem(problem: str) -> str:
+    for english, norwegian in _YAML_PROBLEMS:
+        if english in problem:
+            return norwegian
+    return f"{problem.strip() or 'ukjent feil'} (melding fra YAML-leseren)."
+
+
+def keys(node: Node) -> set[str]:
+    if not isinstance(node, MappingNode):
+        return set()
+    return {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
+
+
+def describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "en tabell"
+    if isinstance(node, SequenceNode):
+        return "en liste"
+    if isinstance(node, ScalarNode):
+        if node.tag == NULL:
+            return "ingenting"
+        shown = node.value if len(node.value) <= 40 else node.value[:37] + "…"
+        return f"'{shown}'"
+    return "noe ukjent"
+
+
+def walk(node: Node) -> Iterator[Node]:
+    yield node
+    if isinstance(node, SequenceNode):
+        for child in node.value:
+            yield from walk(child)
+    elif isinstance(node, MappingNode):
+        for key, value in node.value:
+            yield from walk(key)
+            yield from walk(value)
+
+
+def refused_tags(root: Node, name: str) -> list[Issue]:
+    """Explicit tags such as ``!!python/object/apply``, refused before any value is built."""
+    issues = []
+    for node in walk(root):
+        if node.tag not in ALLOWED_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            issues.append(
+                Issue(
+                    name,
+                    node.start_mark.line + 1,
+                    "",
+                    f"YAML-taggen '{tag}' er ikke tillatt.",
+                    "fjern taggen (ordet som starter med !)",
+                )
+            )
+    return issues

@@ -1,0 +1,175 @@
+"""Advice that reaches the user whole: several sectors everywhere, every note and source on
+every surface, history and other possibilities after 2021. All through the real CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .helpers import OPEN_DATE, soknad
+
+LATE = "2026-11-29"
+VERFT = {"id": "Verft AS", "bransje": ["industri", "maritim"], "behov": "fagbrev", "praksis_aar": 6}
+
+
+def lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def statuses(record: dict) -> dict[str, str]:
+    return {v["id"]: v["status"] for v in record["vurderinger"]}
+
+
+# --- Several sectors ----------------------------------------------------------------------
+
+
+def test_one_sector_or_a_list_in_sjekk(cli):
+    records = [VERFT, {**VERFT, "bransje": ["maritim", "industri"]}, {**VERFT, "bransje": "industri"}]
+    out = lines(cli("sjekk", "--dato", OPEN_DATE, input="\n".join(map(json.dumps, records))).stdout)
+    assert out[0]["anbefalte"] == ["bransjeprogram-industri-bygg", "bransjeprogram-maritim"]
+    assert statuses(out[1]) == statuses(out[0])  # the order of the list does not matter
+    assert out[2]["anbefalte"] == ["bransjeprogram-industri-bygg"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ([], "Listen er tom"),
+        (["industri", "industri"], "'industri' står to ganger i listen"),
+        (["industri", "maritm"], "Mente du 'maritim'?"),
+        (["industri", 3], "Hvert element i listen må være en av industri, bygg, maritim, annen, fant 3"),
+        ({"industri": True}, "eller en liste av dem"),
+    ],
+    ids=["tom", "duplikat", "ukjent", "tall", "objekt"],
+)
+def test_bad_sector_lists_are_refused_with_a_clear_error(cli, value, message):
+    result = cli("sjekk", input=json.dumps({"id": "x", "bransje": value}))
+    out = lines(result.stdout)[0]
+    assert out["ok"] is False and out["feil"][0]["felt"] == "bransje"
+    assert message in out["feil"][0]["melding"]
+    assert result.exit_code == 1
+
+
+def test_annen_with_another_sector_is_allowed(cli):
+    out = lines(cli("sjekk", "--dato", OPEN_DATE, input=json.dumps({"bransje": ["annen", "maritim"]})).stdout)[0]
+    assert out["ok"] and statuses(out)["bransjeprogram-maritim"] == "aktuell"
+
+
+@pytest.mark.parametrize("saved", [{"bransje": "maritim"}, {"bransje": ["maritim", "industri"]}])
+def test_svar_files_with_one_sector_or_several(tmp_path, saved):
+    path = tmp_path / "svar.json"
+    # An answer file as --lagre-svar wrote it before sectors became a list, and as now.
+    document = {"regelverk": {"versjon": "2021.1"}, "dato": "2021-09-01", "svar": {**saved, "behov": "hoyere"}}
+    if "industri" in saved["bransje"]:
+        document["svar"]["klynge"] = False  # asked for industry; the file must hold every answer
+    path.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "ny.json"
+    result = soknad("veileder", "--svar", str(path), "--lagre-svar", str(out), "--dato", OPEN_DATE)
+    assert result.returncode == 0, result.stderr
+    assert "Bransjeprogram for maritim sektor" in result.stdout
+    assert "ble lagret med regelverk 2021.1" in result.stderr
+    sectors = saved["bransje"] if isinstance(saved["bransje"], list) else [saved["bransje"]]
+    order = ["industri", "bygg", "maritim", "annen"]
+    assert json.loads(out.read_text(encoding="utf-8"))["svar"]["bransje"] == sorted(sectors, key=order.index)
+
+
+def test_ordninger_filter_takes_several_sectors(cli):
+    result = cli("ordninger", "--json", "--bransje", "maritim,industri", "--behov", "fagbrev")
+    assert [d["id"] for d in json.loads(result.stdout)] == ["bransjeprogram-industri-bygg", "bransjeprogram-maritim"]
+    assert cli("ordninger", "--bransje", "industri,marit").exit_code == 2
+
+
+# --- Notes and sources on every surface -----------------------------------------------------
+
+APRIL = "oppga frist i april"  # a note on the maritime scheme
+BYGG_IFS = "Spør fagskolen om modulen dere trenger"  # what a construction company should ask
+
+
+def test_sjekk_json_carries_sources_and_notes_for_each_assessment(cli):
+    out = lines(cli("sjekk", "--dato", OPEN_DATE, input=json.dumps(VERFT)).stdout)[0]
+    by_id = {v["id"]: v for v in out["vurderinger"]}
+    maritim = by_id["bransjeprogram-maritim"]
+    assert any(APRIL in n for n in maritim["merknader"])
+    assert maritim["kilder"] == [
+        {
+            "tittel": "Støtte til kompetanseløft for utsatte industriklynger",
+            "utgiver": "Norsk Industri",
+            "url": None,
+            "aar": 2021,
+        }
+    ]
+    clusters = by_id["utsatte-industriklynger"]  # its klynge condition rests on the 2021 call
+    assert [k["url"] for k in clusters["kilder"]] == [
+        None,
+        "https://kompetansenorge.no/soke-om-tilskudd/tilskudd-til-kompetanseloft-for-utsatte-industriklynger/",
+    ]
+    bygg = lines(cli("sjekk", "--dato", OPEN_DATE, input=json.dumps({"bransje": "bygg", "behov": "fagskole"})).stdout)[
+        0
+    ]
+    ifs = {v["id"]: v for v in bygg["vurderinger"]}["industrifagskolen"]
+    assert ifs["status"] == "kanskje" and any(BYGG_IFS in e for e in ifs["endringer"])
+    assert {k["tittel"] for k in ifs["kilder"]} >= {"Driftsmidler til Industrifagskolen 2022, andre gangs utlysning"}
+    assert {v["midler"]["art"] for v in bygg["vurderinger"]} == {"igjen", "lyst_ut"}
+
+
+def test_result_screen_and_markdown_show_notes_sources_and_what_to_ask(tmp_path):
+    svar, md = tmp_path / "svar.json", tmp_path / "resultat.md"
+    svar.write_text(
+        json.dumps({"bransje": ["bygg", "maritim"], "behov": "fagskole", "tilbud": "nytt"}), encoding="utf-8"
+    )
+    result = soknad("veileder", "--svar", str(svar), "--sjekkliste", str(md), "--dato", OPEN_DATE, COLUMNS="200")
+    assert result.returncode == 0, result.stderr
+    text = md.read_text(encoding="utf-8")
+    for surface in (result.stdout, text):
+        assert APRIL in surface  # maritime is recommended: its notes sit next to it
+        assert BYGG_IFS in surface  # Industrifagskolen is a maybe for bygg, with what to ask
+        assert "Kilder: Norsk Industri (2021): Støtte til kompetanseløft for utsatte industriklynger" in surface
+        assert "HK-dir (2022): Driftsmidler til Industrifagskolen 2022" in surface
+        assert "shared/kilder" not in surface
+    assert "# Søkeveileder: resultat" in text
+
+
+def test_format_tabell_shows_notes_and_other_possibilities(cli):
+    records = [VERFT, {"id": "Annen AS", "bransje": "annen"}]
+    result = cli("sjekk", "--format", "tabell", "--dato", OPEN_DATE, input="\n".join(map(json.dumps, records)))
+    flat = " ".join(result.stdout.split())
+    assert "Merknader om Bransjeprogram for maritim sektor" in flat and APRIL in flat
+    assert "Andre muligheter" in flat and "Kompetansepluss" in flat
+    assert "Ingen passer" in flat  # every scheme ruled out: said plainly
+
+
+# --- After 2021 ----------------------------------------------------------------------------
+
+
+def test_ordninger_shows_history_and_the_way_forward(cli):
+    detail = " ".join(cli("ordninger", "industrifagskolen", "--dato", LATE).stdout.split())
+    assert "Historikk" in detail and "sju fagskoler" in detail
+    assert "Etter fristen:" in detail and "Kildene viser ingen ny runde" in detail
+    data = json.loads(cli("ordninger", "--json", "--dato", LATE).stdout)
+    first = data[0]
+    assert first["midler_igjen"] == 7_000_000 and first["midler"]["art"] == "igjen"
+    assert {"aar", "tekst", "kilde"} == set(first["historikk"][0])
+    assert set(first["historikk"][0]["kilde"]) >= {"tittel", "url", "aar"}
+    clusters = next(d for d in data if d["id"] == "utsatte-industriklynger")
+    assert clusters["midler"] == {"belop": 20_000_000, "aar": 2021, "omtrentlig": False, "art": "lyst_ut"}
+
+
+def test_after_the_deadline_the_result_says_what_happened_and_what_else_there_is(cli):
+    answers = {"bransje": "industri", "behov": "hoyere", "klynge": True}
+    late = lines(cli("sjekk", "--dato", LATE, input=json.dumps(answers)).stdout)[0]
+    assert late["anbefalte"] == ["utsatte-industriklynger"]
+    clusters = {v["id"]: v for v in late["vurderinger"]}["utsatte-industriklynger"]
+    assert clusters["etter_fristen"].startswith("Kildene viser ingen utlysning etter 2021.")
+    maritim = {v["id"]: v for v in late["vurderinger"]}["bransjeprogram-maritim"]
+    assert "ikke med i tildelingen i april 2024" in maritim["etter_fristen"]  # for every scheme, not only a fit
+    assert any("er passert" in e["tekst"] and e["type"] == "advarsel" for e in late["sjekkliste"])
+    assert [a["id"] for a in late["andre_muligheter"]] == [
+        "bedriftsintern-opplaering",
+        "kompetansepluss",
+        "treparts-bransjeprogram",
+    ]
+    assert set(late["andre_muligheter"][0]["kilde"]) >= {"tittel", "url", "aar"}
+    on_time = lines(cli("sjekk", "--dato", OPEN_DATE, input=json.dumps(answers)).stdout)[0]
+    assert on_time["andre_muligheter"] == []  # an open call fits: nothing else is pushed
+    assert all(v["etter_fristen"] is None for v in on_time["vurderinger"])
