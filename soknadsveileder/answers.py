@@ -1,13 +1,19 @@
 """The one parsing path for answers.
 
-An answer typed at a prompt, read from ``--svar`` or sent to ``soknad sjekk`` passes
-through `parse_value` and `parse_record`, so whatever is accepted in one place is accepted
-in all of them, with the same Norwegian messages.
+An answer typed at a prompt, read from ``--svar``, sent to ``soknad sjekk`` or read from a
+spreadsheet cell passes through `parse_value` (a JSON value) and `parse_record` (a whole
+record), so whatever is accepted in one place is accepted in all of them, with the same
+Norwegian messages. Text that a person typed (a prompt, a spreadsheet cell) is first read
+by `parse_text` into the JSON value it stands for, then checked the same way.
+
+The contract is the JSON Schema from `soknad skjema` (`schema.py`): a record passes here
+exactly when it passes the schema. A number is a JSON number, not a string holding one.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -17,8 +23,14 @@ from .model import AnswerValue, Question, RuleBase
 
 #: Fields of a record that are not answers but are passed through to the output.
 PASSTHROUGH = ("id", "navn")
+#: The keys of a saved answer file (`soknad veileder --lagre-svar`).
+SAVED_FILE_KEYS = frozenset({"svar", "regelverk", "dato"})
 _MAX_SHOWN = 40
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, line separators, and lone surrogates (from a "\ud800" escape), which
+# no terminal or UTF-8 file can take.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_YES = frozenset({"ja", "true"})
+_NO = frozenset({"nei", "false"})
 
 
 @dataclass(frozen=True)
@@ -40,12 +52,20 @@ Answers = Mapping[str, AnswerValue]
 
 
 def show(value: object) -> str:
-    """A short, printable rendering of user input for error messages.
+    """A value as JSON spells it (``true``, ``["a", "b"]``, ``"x"``), short and printable.
 
     Input may hold escape sequences or megabytes of text; neither may reach a terminal.
     """
-    text = clean(value if isinstance(value, str) else repr(value))
-    return f"'{text}'" if isinstance(value, str) else text
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return clean(text)
+
+
+def name(key: object) -> str:
+    """A field name from input, quoted and printable: 'bransj'."""
+    return f"'{clean(str(key))}'"
 
 
 def clean(text: str) -> str:
@@ -55,7 +75,7 @@ def clean(text: str) -> str:
 
 
 def parse_value(question: Question, raw: object) -> AnswerValue:
-    """Validate one answer. None is "vet ikke". Raises ValueError with a Norwegian message.
+    """Validate one JSON answer. None is "vet ikke". Raises ValueError with a Norwegian message.
 
     A question with `flervalg` takes one value or a list of values, and always gives a
     tuple in the order of the question's choices, so equal answers compare equal.
@@ -72,8 +92,36 @@ def parse_value(question: Question, raw: object) -> AnswerValue:
     if question.type == "ja_nei":
         if isinstance(raw, bool):
             return raw
-        raise ValueError(f"Forventet true eller false, fant {show(raw)}.")
+        hint = ""
+        if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
+            word = "true" if raw.strip().lower() in _YES else "false"
+            hint = f" Skriv {word} uten anførselstegn."
+        raise ValueError(f"Forventet true eller false, fant {show(raw)}.{hint}")
     return _parse_number(question, raw)
+
+
+def parse_text(question: Question, text: str) -> AnswerValue:
+    """Read what a person typed (a prompt, a spreadsheet cell), then check it as JSON.
+
+    Empty is "vet ikke"; yes/no takes ja, nei, true or false in any case; a number takes
+    whole numbers; several values are separated by commas (``industri, maritim``).
+    """
+    text = text.strip()
+    if not text:
+        return None
+    raw: object = text
+    if question.type == "ja_nei":
+        word = text.lower()
+        if word in _YES | _NO:
+            raw = word in _YES
+    elif question.type == "tall":
+        if re.fullmatch(r"[+-]?[0-9]+", text):
+            raw = int(text)
+        else:
+            raise ValueError(f"Forventet et heltall, fant {show(text)}.")
+    elif question.multiple and "," in text:
+        raw = [part.strip() for part in text.split(",")]
+    return parse_value(question, raw)
 
 
 def _choice(allowed: list[str], raw: str) -> str:
@@ -104,6 +152,8 @@ def _parse_several(question: Question, raw: object) -> tuple[str, ...]:
 
 
 def _parse_number(question: Question, raw: object) -> int:
+    # JSON Schema's "integer" is any number with no fraction, 5.0 included, but never a
+    # boolean or a string: the same here.
     value: int
     if isinstance(raw, bool):
         raise ValueError(f"Forventet et heltall, fant {show(raw)}.")
@@ -111,8 +161,8 @@ def _parse_number(question: Question, raw: object) -> int:
         value = raw
     elif isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
         value = int(raw)
-    elif isinstance(raw, str) and raw.strip().isdigit() and raw.strip().isascii():
-        value = int(raw.strip())
+    elif isinstance(raw, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", raw):
+        raise ValueError(f"Forventet et heltall, fant teksten {show(raw)}. Skriv tallet uten anførselstegn.")
     else:
         raise ValueError(f"Forventet et heltall, fant {show(raw)}.")
     if question.minimum is not None and value < question.minimum:
@@ -122,14 +172,32 @@ def _parse_number(question: Question, raw: object) -> int:
     return value
 
 
+def unwrap_saved(record: object) -> object:
+    """The answers of a saved answer file (``{"svar": …, "regelverk": …, "dato": …}``).
+
+    Anything else is returned as it is. A file with the saved keys and others besides is an
+    error, not silently read as one or the other.
+    """
+    if not (isinstance(record, Mapping) and "svar" in record and "regelverk" in record):
+        return record
+    extra = [k for k in record if k not in SAVED_FILE_KEYS]
+    if extra:
+        fields = ", ".join(name(k) for k in extra)
+        raise AnswerError([FieldError(None, f"En lagret svarfil har bare svar, regelverk og dato, ikke {fields}.")])
+    if not isinstance(record["svar"], Mapping) or not isinstance(record["regelverk"], Mapping):
+        raise AnswerError([FieldError(None, "I en lagret svarfil må svar og regelverk være JSON-objekter.")])
+    if "dato" in record and not isinstance(record["dato"], str):
+        raise AnswerError([FieldError("dato", f"Forventet en dato som tekst, fant {show(record['dato'])}.")])
+    return record["svar"]
+
+
 def parse_record(rules: RuleBase, record: object) -> dict[str, AnswerValue]:
     """Validate a whole answer record (a JSON object). Reports every bad field at once.
 
     Keys are question ids; `PASSTHROUGH` keys are allowed and ignored here. A saved answer
-    file (``{"svar": {...}, "regelverk": {...}}``) is unwrapped first.
+    file is unwrapped first.
     """
-    if isinstance(record, Mapping) and isinstance(record.get("svar"), Mapping) and "regelverk" in record:
-        record = record["svar"]
+    record = unwrap_saved(record)
     if not isinstance(record, Mapping):
         raise AnswerError([FieldError(None, f"Forventet et JSON-objekt med svar, fant {_json_kind(record)}.")])
     known = {q.id: q for q in rules.questions}
@@ -137,12 +205,14 @@ def parse_record(rules: RuleBase, record: object) -> dict[str, AnswerValue]:
     errors: list[FieldError] = []
     for key, raw in record.items():
         if key in PASSTHROUGH:
+            if not passthrough_ok(raw):
+                errors.append(FieldError(key, f"«{key}» må være tekst eller et heltall, fant {show(raw)}."))
             continue
         question = known.get(key)
         if question is None:
             close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
             hint = f" Mente du '{close[0]}'?" if close else f" Kjente felt: {', '.join(known)}."
-            errors.append(FieldError(clean(str(key)), f"Ukjent felt {show(key)}.{hint}"))
+            errors.append(FieldError(clean(str(key)), f"Ukjent felt {name(key)}.{hint}"))
             continue
         try:
             answers[key] = parse_value(question, raw)
@@ -151,6 +221,21 @@ def parse_record(rules: RuleBase, record: object) -> dict[str, AnswerValue]:
     if errors:
         raise AnswerError(errors)
     return answers
+
+
+def passthrough_ok(value: object) -> bool:
+    """`id` and `navn`: text or a whole number, as the schema says (5.0 counts as whole)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value) and value.is_integer()):
+        return True
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a \ud800 escape
+            return False
+        return True
+    return False
 
 
 def _json_kind(value: object) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from . import engine
-from .answers import AnswerError, FieldError, clean, parse_record
+from .answers import PASSTHROUGH, AnswerError, FieldError, clean, parse_record, passthrough_ok, unwrap_saved
 from .batch import RawRecord, read_records
 from .files import os_problem, silence_stdout
 from .jsonout import result_json
@@ -84,16 +84,12 @@ class Checker:
         if raw.error is not None:
             return _failed(head, [FieldError(None, raw.error)])
         errors: list[FieldError] = []
-        if isinstance(raw.value, dict):
-            for key in ("id", "navn"):
-                if key in raw.value:
-                    value = raw.value[key]
-                    if _passthrough_ok(value):
-                        head[key] = value
-                    else:
-                        errors.append(FieldError(key, f"«{key}» må være tekst eller et heltall."))
         try:
-            answers = parse_record(self.rules, raw.value)
+            record = unwrap_saved(raw.value)
+            # id and navn go through even when an answer is wrong, so the line can be found.
+            if isinstance(record, dict):
+                head.update({k: record[k] for k in PASSTHROUGH if k in record and passthrough_ok(record[k])})
+            answers = parse_record(self.rules, record)
         except AnswerError as e:
             errors.extend(e.errors)
         if errors:
@@ -105,20 +101,6 @@ class Checker:
 def _failed(head: dict[str, Any], errors: list[FieldError]) -> Checked:
     feil = [{"felt": e.field, "melding": e.message} for e in errors]
     return Checked(dumps_line({**head, "ok": False, "feil": feil}), False, False)
-
-
-def _passthrough_ok(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate from a \ud800 escape
-            return False
-        return True
-    return False
 
 
 # --- I/O ----------------------------------------------------------------------------------

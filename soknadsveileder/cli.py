@@ -24,7 +24,7 @@ from typer._click import exceptions as click
 from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, engine
-from .answers import AnswerError, parse_record, parse_value
+from .answers import AnswerError, parse_record, parse_text
 from .files import FileProblem, os_problem, read_bytes, silence_stdout, write_atomic
 from .model import AnswerValue, RuleBase
 from .rules import ENV_VAR, RuleBaseError, load
@@ -165,11 +165,8 @@ def _filter_answer(rules: RuleBase, question_id: str, raw: str | None) -> dict[s
         question = rules.question(question_id)
     except KeyError:
         fail(f"Regelverket har ikke spørsmålet '{question_id}', så det kan ikke filtreres på det.", EXIT_USAGE)
-    value: object = raw
-    if question.multiple:  # --bransje industri,maritim
-        value = [part.strip() for part in raw.split(",")]
-    try:
-        return {question_id: parse_value(question, value)}
+    try:  # typed text, as at a prompt: --bransje industri,maritim
+        return {question_id: parse_text(question, raw)}
     except ValueError as e:
         fail(f"--{question_id}: {e}", EXIT_USAGE)
 

@@ -22,7 +22,7 @@ from questionary import Choice
 from questionary.prompts import common as qcommon
 
 from . import engine
-from .answers import parse_value
+from .answers import parse_text, parse_value
 from .model import AnswerValue, Question, RuleBase
 
 _UNKNOWN = "__vet_ikke__"
@@ -131,7 +131,7 @@ def _ask_number(question: Question, current: AnswerValue) -> AnswerValue:
         if not text.strip():
             return True if question.allow_unknown else "Skriv et tall."
         try:
-            parse_value(question, text)
+            parse_text(question, text)
         except ValueError as e:
             return str(e)
         return True
@@ -142,7 +142,7 @@ def _ask_number(question: Question, current: AnswerValue) -> AnswerValue:
         default="" if current is None else str(current),
         validate=validate,
     ).unsafe_ask()
-    return parse_value(question, text.strip() or None)
+    return parse_text(question, text)
 
 
 def review(rules: RuleBase, answers: Mapping[str, AnswerValue]) -> str | None:

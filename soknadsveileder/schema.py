@@ -28,18 +28,32 @@ def _answer_schema(q: Question) -> dict[str, Any]:
 
 
 def answer_schema(rules: RuleBase) -> dict[str, Any]:
+    """A record of answers, or a file saved by `soknad veileder --lagre-svar`.
+
+    `answers.parse_record` accepts exactly what this schema accepts; a property test holds
+    the two together.
+    """
     properties: dict[str, Any] = {
         "id": {"description": "Sendes uendret videre til resultatet.", "type": ["string", "integer"]},
         "navn": {"description": "Sendes uendret videre til resultatet.", "type": ["string", "integer"]},
     }
     properties.update({q.id: _answer_schema(q) for q in rules.questions})
+    record = {"type": "object", "properties": properties, "additionalProperties": False}
+    saved = {
+        "description": "En fil fra soknad veileder --lagre-svar.",
+        "type": "object",
+        "required": ["svar", "regelverk"],
+        "properties": {"svar": record, "regelverk": {"type": "object"}, "dato": {"type": "string"}},
+        "additionalProperties": False,
+    }
     return {
         "$schema": _DRAFT,
         "title": f"Svar til soknad sjekk (regelverk {rules.version})",
         "description": "Et felt som mangler, eller er null, betyr «vet ikke».",
-        "type": "object",
-        "properties": properties,
-        "additionalProperties": False,
+        # A record holding both svar and regelverk is read as a saved file, never as answers.
+        "if": {"type": "object", "required": ["svar", "regelverk"]},
+        "then": saved,
+        "else": record,
     }
 
 

@@ -36,7 +36,7 @@ def test_one_sector_or_a_list_in_sjekk(cli):
     ("value", "message"),
     [
         ([], "Listen er tom"),
-        (["industri", "industri"], "'industri' står to ganger i listen"),
+        (["industri", "industri"], '"industri" står to ganger i listen'),
         (["industri", "maritm"], "Mente du 'maritim'?"),
         (["industri", 3], "Hvert element i listen må være en av industri, bygg, maritim, annen, fant 3"),
         ({"industri": True}, "eller en liste av dem"),

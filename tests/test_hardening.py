@@ -41,7 +41,7 @@ def check(data: bytes, *args: str) -> tuple[subprocess.CompletedProcess[str], li
         (b'{"praksis_aar": 1e999}', "for stort"),
         (b'{"bransje": "bygg", "bransje": "industri"}', "står to ganger"),
         (b"42", "fant tallet 42"),
-        (b'"x"', "fant teksten 'x'"),
+        (b'"x"', 'fant teksten "x"'),
         (b"null", "fant null"),
         (b"[" * 200_000, "nestet for dypt"),
         (b'{"a":' * 200_000, "nestet for dypt"),
@@ -314,7 +314,7 @@ def test_veileder_with_complete_answers_needs_no_terminal(tmp_path):
     [
         (b"\xff\xfe", "ikke gyldig UTF-8"),
         (b'{"bransje": ', "slutter for tidlig"),
-        (b'{"bransje": "tull"}', "bransje: 'tull' er ikke en gyldig verdi"),
+        (b'{"bransje": "tull"}', 'bransje: "tull" er ikke en gyldig verdi'),
         (b"[1, 2]", "Forventet et JSON-objekt"),
     ],
 )
