@@ -24,7 +24,8 @@ from typing import IO, Any, BinaryIO
 from . import engine
 from .answers import PASSTHROUGH, AnswerError, FieldError, clean, parse_record, passthrough_ok, unwrap_saved
 from .batch import RawRecord, read_records
-from .files import os_problem, silence_stdout
+from .files import os_problem, silence_stdout, stdout_ascii
+from .interrupt import exit_code
 from .jsonout import result_json
 from .model import AnswerValue, RuleBase
 
@@ -33,9 +34,13 @@ _PROGRESS_MIN_BYTES = 1_000_000
 _CACHE_SIZE = 4096
 
 
+# Decided once per run: the cached assessment bodies are spliced into every line.
+ASCII_ONLY = stdout_ascii()
+
+
 def dumps_line(obj: dict[str, Any]) -> str:
     """One JSON line. C1 control characters are escaped too, so none reach a terminal raw."""
-    text = json.dumps(obj, ensure_ascii=False)
+    text = json.dumps(obj, ensure_ascii=ASCII_ONLY)
     if _C1.search(text):
         text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text + "\n"
@@ -119,7 +124,9 @@ class Tally:
             self.errors += 1
 
     def summary(self) -> str:
-        text = f"soknad sjekk: {self.read} poster lest, {self.ok} gyldige, {self.errors} med feil"
+        records = "post" if self.read == 1 else "poster"
+        valid = "gyldig" if self.ok == 1 else "gyldige"
+        text = f"soknad sjekk: {self.read} {records} lest, {self.ok} {valid}, {self.errors} med feil"
         return text + f", {self.none_fit} uten anbefalt ordning."
 
 
@@ -162,6 +169,9 @@ def run_batch(rules: RuleBase, today: dt.date, paths: list[Path], fmt: str, fail
         progress = _progress(stack, inputs)
         # Someone typing records at a terminal sees each result at once, and how to stop.
         flush_each = sys.stdin.isatty() and any(name is None for name, _, _ in inputs)
+        if fmt == "json":  # the table shows them itself; JSON keeps stdout pure
+            for warning in engine.rule_base_warnings(rules, today):
+                sys.stderr.write(f"Advarsel: {warning}\n")
         if flush_each:
             sys.stderr.write("soknad sjekk: leser JSON fra tastaturet, én post per linje. Ctrl-D avslutter.\n")
         try:
@@ -177,12 +187,12 @@ def run_batch(rules: RuleBase, today: dt.date, paths: list[Path], fmt: str, fail
             if fmt == "tabell":
                 _print_table(rules, today, rows)
             out.flush()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             # A line is written whole or not at all, so what is buffered is complete lines:
-            # flush them, so nothing already assessed is lost.
+            # flush them, so nothing already assessed is lost. SIGTERM and SIGHUP too.
             _flush_quietly(out)
             sys.stderr.write(tally.summary() + " Avbrutt.\n")
-            return 130
+            return exit_code(e)
         except BrokenPipeError:
             # The reader went away (`| head`). Not an error: stop quietly and at once.
             silence_stdout()

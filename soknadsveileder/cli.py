@@ -1,6 +1,12 @@
-"""The `soknad` command line: parses options, picks exit codes, prints errors. No rules here.
+"""The `soknad` command line: the app, its shared options, and the entry point.
 
-Exit codes: 0 ok, 1 invalid data, 2 usage error or unreadable input, 130 interrupted.
+The commands live in `cmd_*.py`; this module gives them the app to register on, the options
+they share, and `fail` for one-line Norwegian errors. Nothing here knows any rules, and
+nothing heavy is imported until a command needs it, so `soknad --version` and `--help` start
+about as fast as typer itself.
+
+Exit codes: 0 ok, 1 invalid data (or, for `endringer`, a difference), 2 usage error or
+unreadable input, 70 a bug, 129/130/143 stopped by SIGHUP, Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -8,13 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import json
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, ParamSpec
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec
 
 import typer
 
@@ -23,18 +29,20 @@ import typer
 from typer._click import exceptions as click
 from typer.core import TyperCommand, TyperGroup
 
-from . import __version__, engine
-from .answers import AnswerError, parse_record, parse_text
-from .files import FileProblem, os_problem, read_bytes, silence_stdout, write_atomic
-from .model import AnswerValue, RuleBase
-from .rules import ENV_VAR, RuleBaseError, load
+from . import __version__
+from .files import FileProblem, os_problem, silence_stdout
+from .interrupt import Stopped, exit_code
+
+if TYPE_CHECKING:
+    from .model import RuleBase
 
 P = ParamSpec("P")
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
+ENV_VAR = "SOKNAD_REGLER"
 
 
 class _NorwegianHelp:
-    """Gives the --help option a Norwegian text; click's own is English."""
+    """Help in Norwegian: the --help option's own text, and the whole page (`helptext`)."""
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -42,8 +50,13 @@ class _NorwegianHelp:
             option.help = "Vis denne hjelpen og avslutt."
         return option
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from .helptext import format_help
 
-class _Command(_NorwegianHelp, TyperCommand):
+        format_help(self, ctx, formatter, _answer_values)  # type: ignore[arg-type]
+
+
+class Command(_NorwegianHelp, TyperCommand):
     pass
 
 
@@ -64,10 +77,20 @@ app = typer.Typer(
 
 def fail(message: str, code: int, hint: str | None = None) -> NoReturn:
     """Stop with a one-line message (and a hint) on stderr and an exit code."""
-    _err(f"Feil: {message}" if code != EXIT_INTERRUPTED else message)
+    err(f"Feil: {message}" if code != EXIT_INTERRUPTED else message)
     if hint:
-        _err(f"Tips: {hint}")
+        err(f"Tips: {hint}")
     raise typer.Exit(code)
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def warn(warnings: Iterable[str]) -> None:
+    """Warnings for JSON outputs go to stderr, so stdout stays pure JSON."""
+    for w in warnings:
+        err(f"Advarsel: {w}")
 
 
 # --- Shared options -----------------------------------------------------------------------
@@ -90,7 +113,11 @@ def _check_date(value: str | None) -> str | None:
 RulesOption = Annotated[
     Path | None,
     typer.Option(
-        "--regler", envvar=ENV_VAR, help="Bruk et annet regelverk (YAML) enn det som følger med.", show_default=False
+        "--regler",
+        envvar=ENV_VAR,
+        metavar="FIL",
+        help="Bruk et annet regelverk (YAML) enn det som følger med.",
+        show_default=False,
     ),
 ]
 DateOption = Annotated[
@@ -98,31 +125,112 @@ DateOption = Annotated[
     typer.Option(
         "--dato",
         callback=_check_date,
-        help="Vurder per denne datoen (ÅÅÅÅ-MM-DD). Standard er i dag.",
+        metavar="ÅÅÅÅ-MM-DD",
+        help="Vurder per denne datoen. Standard er i dag.",
         show_default=False,
     ),
 ]
 
 
-def _today(value: str | None) -> dt.date:
+def today(value: str | None) -> dt.date:
     # The only place that reads the clock: the engine is always given a date.
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
-def _load(path: Path | None) -> RuleBase:
+def load_rules(path: Path | None, *, quiet: bool = False) -> RuleBase:
+    """Load the rule base, or stop with every issue on stderr (exit 1, or 2 if unreadable).
+
+    Without --regler, a maintainer working in a checkout is told when the file they edit
+    is not the one in use (an installed copy), unless `quiet`.
+    """
+    from .rules import RuleBaseError, load
+
+    if path is None and not quiet:
+        note_edited_checkout()
     try:
         return load(path)
     except RuleBaseError as e:
         unreadable = any(i.line == 0 for i in e.issues)
         for issue in e.issues:
-            _err(str(issue))
+            err(str(issue))
         if not unreadable:
-            _err(f"Fant {len(e.issues)} feil i regelverket. Rett dem og kjør «soknad valider».")
+            err(f"Fant {len(e.issues)} feil i regelverket. Rett dem og kjør «soknad valider».")
         raise typer.Exit(EXIT_USAGE if unreadable else EXIT_DATA) from None
 
 
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
+def note_edited_checkout() -> Path | None:
+    """Warn when the checkout's data/schemes.yaml differs from the rule base in use.
+
+    Returns the checkout file when it differs, so `valider` can check it instead.
+    """
+    from .rules import bundled_path, edited_checkout_file
+
+    edited = edited_checkout_file(Path.cwd())
+    if edited is not None:
+        err(
+            f"Merk: {edited} er endret, men soknad bruker regelverket som ble installert: "
+            f"{bundled_path()}. Bruk --regler {edited}, eller installer på nytt (pip install .)."
+        )
+    return edited
+
+
+def _answer_values() -> dict[str, list[str]]:
+    """The allowed values of --bransje and --behov, from the bundled rule base."""
+    from .rules import RuleBaseError, load
+
+    try:
+        rules = load(None)
+    except RuleBaseError:
+        return {}
+    return {q.id: [c.value for c in q.choices] for q in rules.questions if q.id in ("bransje", "behov")}
+
+
+def pipe_safe(command: Callable[P, None]) -> Callable[P, None]:
+    """A closed stdout (`soknad ordninger | head`) ends the command quietly with exit 0."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            silence_stdout()
+            raise typer.Exit(EXIT_OK) from None
+
+    return wrapper
+
+
+# --- Completion ---------------------------------------------------------------------------
+
+
+def complete_from(values: Callable[[typer.Context], Iterable[str]]) -> Callable[[typer.Context, str], list[str]]:
+    """A typer completion callback: the values that start with what is typed so far."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        try:
+            return [v for v in values(ctx) if v.startswith(incomplete)]
+        except Exception:  # a broken rule base must not break the user's shell
+            return []
+
+    return complete
+
+
+def rules_for_completion(ctx: typer.Context) -> RuleBase:
+    from .rules import load
+
+    path = ctx.params.get("regler") or os.environ.get(ENV_VAR)
+    return load(Path(path) if path else None)
+
+
+def answer_values(question_id: str) -> Callable[[typer.Context], list[str]]:
+    def values(ctx: typer.Context) -> list[str]:
+        question = rules_for_completion(ctx).question(question_id)
+        return [c.value for c in question.choices]
+
+    return values
+
+
+# --- soknad --version, help, fullføring ---------------------------------------------------
 
 
 def _version(value: bool) -> None:
@@ -140,282 +248,90 @@ def _root(
     """Søkeveileder for offentlig finansiert kompetanseutvikling i industri, bygg og maritim sektor."""
 
 
-def _pipe_safe(command: Callable[P, None]) -> Callable[P, None]:
-    """A closed stdout (`soknad ordninger | head`) ends the command quietly with exit 0."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            command(*args, **kwargs)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            silence_stdout()
-            raise typer.Exit(EXIT_OK) from None
-
-    return wrapper
+def _command_names(ctx: typer.Context) -> list[str]:
+    root = ctx.find_root()
+    return list(root.command.list_commands(root))  # type: ignore[attr-defined]
 
 
-# --- soknad ordninger ---------------------------------------------------------------------
-
-
-def _filter_answer(rules: RuleBase, question_id: str, raw: str | None) -> dict[str, AnswerValue]:
-    if raw is None:
-        return {}
-    try:
-        question = rules.question(question_id)
-    except KeyError:
-        fail(f"Regelverket har ikke spørsmålet '{question_id}', så det kan ikke filtreres på det.", EXIT_USAGE)
-    try:  # typed text, as at a prompt: --bransje industri,maritim
-        return {question_id: parse_text(question, raw)}
-    except ValueError as e:
-        fail(f"--{question_id}: {e}", EXIT_USAGE)
-
-
-@app.command(cls=_Command)
-@_pipe_safe
-def ordninger(
-    ordning: Annotated[
-        str | None, typer.Argument(help="Vis én ordning i sin helhet (id-en fra listen).", show_default=False)
-    ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Skriv JSON til stdout i stedet for en tabell.")] = False,
-    bransje: Annotated[
+@app.command("help", cls=Command)
+def help_(
+    ctx: typer.Context,
+    kommando: Annotated[
         str | None,
-        typer.Option(
-            help="Vis bare ordninger som kan passe bransjen (flere med komma: industri,maritim).", show_default=False
-        ),
-    ] = None,
-    behov: Annotated[
-        str | None, typer.Option(help="Vis bare ordninger som kan passe dette utdanningsbehovet.", show_default=False)
-    ] = None,
-    regler: RulesOption = None,
-    dato: DateOption = None,
-) -> None:
-    """Vis ordningene: hvem de er for, nivå, søker, midler igjen og frist."""
-    today = _today(dato)
-    rules = _load(regler)
-    answers = {**_filter_answer(rules, "bransje", bransje), **_filter_answer(rules, "behov", behov)}
-    schemes = engine.possible_schemes(rules, answers)
-    if ordning is not None:
-        ids = [s.id for s in rules.schemes]
-        if ordning not in ids:
-            close = difflib.get_close_matches(ordning, ids, n=1)
-            hint = f"Mente du '{close[0]}'?" if close else "Kjente ordninger: " + ", ".join(ids)
-            fail(f"Fant ingen ordning med id '{ordning}'.", EXIT_USAGE, hint)
-        schemes = [rules.scheme(ordning)]
-    if json_out:
-        from .jsonout import scheme_json
-
-        data: Any = [scheme_json(s, today) for s in schemes]
-        typer.echo(json.dumps(data[0] if ordning else data, ensure_ascii=False, indent=2))
-        return
-    from . import render
-
-    console = render.make_console()
-    if ordning is not None:
-        render.scheme_detail(console, rules, schemes[0], today)
-    elif schemes:
-        render.schemes_table(console, rules, schemes, today)
-    else:
-        console.print("Ingen ordninger passer filteret.")
-    render.print_warnings(console, engine.rule_base_warnings(rules, today))
-
-
-# --- soknad valider -----------------------------------------------------------------------
-
-
-@app.command(cls=_Command)
-@_pipe_safe
-def valider(
-    fil: Annotated[
-        Path | None,
         typer.Argument(
-            help="Regelverket som skal sjekkes. Standard: --regler, $SOKNAD_REGLER eller det som følger med.",
+            metavar="KOMMANDO",
+            help="Kommandoen du vil se hjelpen til.",
             show_default=False,
+            autocompletion=complete_from(_command_names),
         ),
     ] = None,
-    regler: RulesOption = None,
 ) -> None:
-    """Sjekk et regelverk og vis alle feil med fil, linje og sti."""
-    rules = _load(fil or regler)
-    items = len(rules.checklist_items)
-    typer.echo(
-        f"{rules.path}: gyldig. {len(rules.questions)} spørsmål, {len(rules.schemes)} ordninger, "
-        f"{items} sjekkpunkter (versjon {rules.version}, oppdatert {rules.updated.isoformat()})."
-    )
+    """Vis hjelpen til soknad eller til én kommando."""
+    root = ctx.find_root()
+    if kommando is None:
+        typer.echo(root.get_help())
+        return
+    group = root.command
+    command = group.get_command(root, kommando)  # type: ignore[attr-defined]
+    if command is None:
+        names = _command_names(ctx)
+        close = difflib.get_close_matches(kommando, names, n=1)
+        hint = f"Mente du '{close[0]}'?" if close else "Kommandoene: " + ", ".join(names)
+        fail(f"Ukjent kommando '{kommando}'.", EXIT_USAGE, hint)
+    sub = typer.Context(command, info_name=kommando, parent=root)
+    typer.echo(command.get_help(sub))
 
 
-# --- soknad veileder ----------------------------------------------------------------------
+SHELLS = ("bash", "zsh", "fish")
 
 
-def _read_answers(path: Path, rules: RuleBase) -> dict[str, AnswerValue]:
-    from .batch import loads
-
-    try:
-        data = read_bytes(path)
-        value = loads(data.decode("utf-8-sig"))
-    except FileProblem as e:
-        fail(str(e), EXIT_USAGE)
-    except UnicodeDecodeError:
-        fail(f"{path}: filen er ikke gyldig UTF-8.", EXIT_DATA)
-    except ValueError as e:
-        fail(f"{path}: {e}", EXIT_DATA)
-    saved = value.get("regelverk") if isinstance(value, dict) else None
-    if isinstance(saved, dict) and saved.get("versjon") != rules.version:
-        _err(f"Merk: svarene i {path} ble lagret med regelverk {saved.get('versjon')}; nå brukes {rules.version}.")
-    try:
-        return parse_record(rules, value)
-    except AnswerError as e:
-        lines = [f"{path}: {err.field + ': ' if err.field else ''}{err.message}" for err in e.errors]
-        fail("\n".join(lines), EXIT_DATA)
-
-
-def _answers_document(rules: RuleBase, today: dt.date, answers: dict[str, AnswerValue]) -> str:
-    """A saved answer file: the answers plus the rule base and date they were given for."""
-    document = {
-        "regelverk": {"versjon": rules.version, "oppdatert": rules.updated.isoformat()},
-        "dato": today.isoformat(),
-        "svar": answers,
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def _check_output_dir(path: Path | None, option: str) -> None:
-    if path is not None and not path.parent.is_dir():
-        fail(f"{option} {path}: mappen {path.parent} finnes ikke.", EXIT_USAGE)
-    if path is not None and path.is_dir():
-        fail(f"{option} {path}: dette er en mappe, ikke en fil.", EXIT_USAGE)
-
-
-@app.command(cls=_Command)
-@_pipe_safe
-def veileder(
-    svar: Annotated[
-        Path | None,
-        typer.Option("--svar", help="Les svar fra en JSON-fil; bare resten blir spurt om.", show_default=False),
-    ] = None,
-    lagre_svar: Annotated[
-        Path | None,
-        typer.Option("--lagre-svar", help="Lagre svarene som JSON (kan leses med --svar).", show_default=False),
-    ] = None,
-    sjekkliste: Annotated[
-        Path | None,
-        typer.Option("--sjekkliste", help="Skriv resultatet og sjekklisten som Markdown.", show_default=False),
-    ] = None,
-    regler: RulesOption = None,
-    dato: DateOption = None,
-) -> None:
-    """Still spørsmål i terminalen og anbefal ordninger med begrunnelse og sjekkliste."""
-    today = _today(dato)
-    rules = _load(regler)
-    _check_output_dir(lagre_svar, "--lagre-svar")
-    _check_output_dir(sjekkliste, "--sjekkliste")
-    given = _read_answers(svar, rules) if svar else {}
-    terminal = sys.stdin.isatty() and sys.stdout.isatty()
-    needs_prompt = engine.next_question(rules, given) is not None
-    if not terminal and (needs_prompt or svar is None):
-        fail(
-            "soknad veileder trenger en terminal for å stille spørsmål.",
-            EXIT_USAGE,
-            "Gi alle svarene med --svar FIL, eller bruk «soknad sjekk» for JSON inn og ut.",
-        )
-    answers = given
-    if terminal:
-        from . import prompting  # questionary costs ~100 ms to import; only this path needs it
-
-        try:
-            answers = prompting.collect(rules, given)
-        except prompting.Interrupted as stop:
-            if lagre_svar is not None:
-                _write(lagre_svar, _answers_document(rules, today, stop.answers), "Svarene så langt er lagret i")
-            fail("Avbrutt.", EXIT_INTERRUPTED)
-    from . import render
-    from .markdown import result_markdown
-
-    result = engine.evaluate(rules, answers, today)
-    render.result_screen(render.make_console(), rules, result, answers)
-    if lagre_svar is not None:
-        _write(lagre_svar, _answers_document(rules, today, answers), "Svarene er lagret i")
-    if sjekkliste is not None:
-        _write(sjekkliste, result_markdown(rules, result, answers), "Resultatet og sjekklisten er skrevet til")
-
-
-def _write(path: Path, text: str, done: str) -> None:
-    try:
-        write_atomic(path, text)
-    except FileProblem as e:
-        fail(str(e), EXIT_USAGE, "Ingenting ble skrevet; en eksisterende fil er uendret.")
-    _err(f"{done} {path}.")
-
-
-# --- soknad sjekk -------------------------------------------------------------------------
-
-
-@app.command(cls=_Command)
-@_pipe_safe
-def sjekk(
-    filer: Annotated[
-        list[Path] | None,
-        typer.Argument(help="JSON-filer med svar. Uten filer, eller med -, leses stdin.", show_default=False),
-    ] = None,
-    format: Annotated[str, typer.Option("--format", help="json (JSON Lines) eller tabell.")] = "json",
-    fail_if_none: Annotated[
-        bool, typer.Option("--fail-if-none", help="Avslutt med kode 1 også når ingen ordning passer en post.")
-    ] = False,
-    regler: RulesOption = None,
-    dato: DateOption = None,
-) -> None:
-    """Vurder svar fra JSON (JSON Lines, ett objekt eller en liste) og skriv én JSON-linje per post."""
-    from .checking import run_batch
-
-    if format not in ("json", "tabell"):
-        fail(f"--format: ukjent format '{format}'.", EXIT_USAGE, "Bruk json eller tabell.")
-    today = _today(dato)
-    rules = _load(regler)
-    try:
-        code = run_batch(rules, today, filer or [], format, fail_if_none)
-    except FileProblem as e:
-        fail(str(e), EXIT_USAGE)
-    raise typer.Exit(code)
-
-
-# --- soknad skjema ------------------------------------------------------------------------
-
-
-@app.command(cls=_Command)
-@_pipe_safe
-def skjema(
-    del_: Annotated[
-        str | None,
+@app.command("fullforing", cls=Command)
+def fullforing(
+    skall: Annotated[
+        str,
         typer.Argument(
-            metavar="[svar|resultat]", help="Vis bare skjemaet for svar eller for resultat.", show_default=False
+            metavar="SKALL",
+            help="bash, zsh eller fish.",
+            show_default=False,
+            autocompletion=complete_from(lambda ctx: SHELLS),
         ),
-    ] = None,
-    regler: RulesOption = None,
+    ],
 ) -> None:
-    """Skriv JSON Schema for svarpostene og resultatlinjene til soknad sjekk."""
-    from .schema import schemas
+    """Skriv skriptet som gir tab-fullføring i skallet (se README)."""
+    from typer._completion_shared import get_completion_script
 
-    rules = _load(regler)
-    all_schemas = schemas(rules)
-    if del_ is not None and del_ not in all_schemas:
-        fail(f"Ukjent del '{del_}'.", EXIT_USAGE, "Bruk svar eller resultat.")
-    typer.echo(json.dumps(all_schemas[del_] if del_ else all_schemas, ensure_ascii=False, indent=2))
+    if skall not in SHELLS:
+        fail(f"Ukjent skall '{skall}'.", EXIT_USAGE, "Bruk bash, zsh eller fish.")
+    typer.echo(get_completion_script(prog_name="soknad", complete_var="_SOKNAD_COMPLETE", shell=skall))
 
 
 # --- Entry point --------------------------------------------------------------------------
 
 _CLICK_MESSAGES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
+    (r"^No such option: (\S*)(?: \(Possible options: (.*)\))?$", lambda m: _no_such_option(m[1], m[2])),
     (
-        r"^No such option: (.*?)(?: Did you mean (.*)\?)?$",
-        lambda m: f"Ukjent valg: {m[1]}." + (f" Mente du {m[2]}?" if m[2] else ""),
+        r"^No such command '(.*)'\.(?: Did you mean '(.*)'\?)?$",
+        lambda m: f"Ukjent kommando '{m[1]}'." + (f" Mente du '{m[2]}'?" if m[2] else ""),
     ),
-    (r"^No such command '(.*)'\.$", lambda m: f"Ukjent kommando '{m[1]}'."),
-    (r"^Missing argument '(.*)'\.$", lambda m: f"Mangler argumentet {m[1]}."),
+    (r"^Missing command\.$", lambda m: "Mangler kommando."),
+    (r"^Missing argument '(.*)'\.(?: (.*))?$", lambda m: f"Mangler argumentet {m[1]}."),
+    (r"^Missing parameter: (.*)$", lambda m: f"Mangler {m[1]}."),
     (r"^Option '(.*)' requires an argument\.$", lambda m: f"Valget {m[1]} trenger en verdi."),
+    (r"^Option '(.*)' requires (\d+) arguments\.$", lambda m: f"Valget {m[1]} trenger {m[2]} verdier."),
+    (r"^Option '(.*)' does not take a value\.$", lambda m: f"Valget {m[1]} tar ingen verdi."),
     (r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$", lambda m: f"Uventet argument: {m[1]}."),
-    (r"^Invalid value for (.*?): (.*)$", lambda m: f"Ugyldig verdi for {m[1]}: {m[2]}"),
-    (r"^Invalid value: (.*)$", lambda m: f"Ugyldig verdi: {m[1]}"),
+    (r"^Invalid value for (.*?): (.*)$", lambda m: f"Ugyldig verdi for {m[1]}: {_translate(m[2])}"),
+    (r"^Invalid value: (.*)$", lambda m: f"Ugyldig verdi: {_translate(m[1])}"),
+    (r"^Value (.*) is not a valid (.*)\.$", lambda m: f"{m[1]} er ikke et gyldig {m[2]}."),
 ]
+
+
+def _no_such_option(option: str, possible: str | None) -> str:
+    text = f"Ukjent valg: {option}."
+    if possible:
+        close = difflib.get_close_matches(option, [p.strip() for p in possible.split(",")], n=1)
+        text += f" Mente du {close[0]}?" if close else f" Mulige valg: {possible}."
+    return text
 
 
 def _translate(message: str) -> str:
@@ -426,6 +342,19 @@ def _translate(message: str) -> str:
     return message
 
 
+def _command_path(e: click.UsageError) -> str:
+    """The command whose help answers a usage error: `soknad sjekk`, not just `soknad`.
+
+    The parser raises some errors (an option without its value) before a context exists;
+    then the command is the first word on the command line that names one.
+    """
+    if e.ctx is not None and e.ctx.parent is not None:
+        return e.ctx.command_path
+    names = set(typer.main.get_command(app).list_commands(None))  # type: ignore[attr-defined]
+    words = [w for w in sys.argv[1:] if not w.startswith("-")]
+    return f"soknad {words[0]}" if words and words[0] in names else "soknad"
+
+
 def _exit(message: str, code: int, hint: str | None = None) -> NoReturn:
     try:
         fail(message, code, hint)
@@ -433,17 +362,45 @@ def _exit(message: str, code: int, hint: str | None = None) -> NoReturn:
         sys.exit(code)
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _prepare_streams() -> None:
+    """A terminal or pipe that cannot show æøå gets a replacement character, never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def _complete_in_shell() -> None:
+    """Answer a completion request from the shell script of `soknad fullforing`."""
+    if os.environ.get("_SOKNAD_COMPLETE"):
+        from typer._completion_classes import completion_init
+
+        completion_init()
+
+
 def main() -> None:
     """Run the CLI. A user never sees a traceback: every failure ends as a message."""
+    _prepare_streams()
+    _complete_in_shell()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     try:
         code = app(standalone_mode=False, prog_name="soknad")
         sys.stdout.flush()
+    except click.NoArgsIsHelpError as e:  # `soknad` alone: the help, and a usage exit code
+        typer.echo(e.format_message())
+        sys.exit(EXIT_USAGE)
     except click.UsageError as e:
-        if not e.format_message():  # `soknad` alone: the help text is already printed
+        if not e.format_message():
             sys.exit(EXIT_USAGE)
-        command = e.ctx.command_path if e.ctx else "soknad"
-        _exit(_translate(e.format_message()), EXIT_USAGE, f"Se «{command} --help».")
-    except (typer.Abort, KeyboardInterrupt):
+        _exit(_translate(e.format_message()), EXIT_USAGE, f"Se «{_command_path(e)} --help».")
+    except KeyboardInterrupt as e:
+        _exit("Avbrutt.", exit_code(e))
+    except typer.Abort:
         _exit("Avbrutt.", EXIT_INTERRUPTED)
     except BrokenPipeError:
         silence_stdout()  # the reader went away (`| head`): not an error
@@ -454,9 +411,13 @@ def main() -> None:
     except FileProblem as e:
         _exit(str(e), EXIT_USAGE)
     except click.ClickException as e:
-        _exit(e.format_message(), e.exit_code)
+        _exit(_translate(e.format_message()), e.exit_code)
     except Exception as e:
         if os.environ.get("SOKNAD_DEBUG"):
             raise
-        _exit(f"Uventet feil ({type(e).__name__}). Kjør med SOKNAD_DEBUG=1 for detaljer, og meld fra.", 70)
+        _exit(f"Uventet feil ({type(e).__name__}). Kjør med SOKNAD_DEBUG=1 for detaljer, og meld fra.", EXIT_BUG)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+# The commands register themselves on `app`; imported last, as they import from here.
+from . import cmd_info, cmd_run  # noqa: E402, F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -48,14 +49,15 @@ def read_bytes(path: Path, limit: int = 50_000_000) -> bytes:
     return data
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
     """Write a file completely or not at all.
 
-    The text goes to a temporary file in the same folder, is flushed to disk, and then
+    The content goes to a temporary file in the same folder, is flushed to disk, and then
     replaces the target in one rename. A failure at any point leaves an existing file as it
-    was and no temporary file behind.
+    was and no temporary file behind. The file gets the permissions any new file would get
+    (the umask decides), or keeps those of the file it replaces.
     """
-    data = text.encode("utf-8")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     if path.is_dir():
         raise FileProblem(path, "Dette er en mappe, ikke en fil.")
     if path.exists() and not path.is_file():
@@ -73,6 +75,7 @@ def write_atomic(path: Path, text: str) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes -rw-------, right for secrets only
         os.replace(tmp, path)
         tmp = None
     except OSError as e:
@@ -81,6 +84,22 @@ def write_atomic(path: Path, text: str) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def stdout_ascii() -> bool:
+    """JSON for a stdout that cannot take UTF-8 (LC_ALL=C) escapes æøå as \\u00e6, so no
+    character is lost to a replacement; for any other it writes them as they are."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding not in ("utf8", "utf8sig")
 
 
 def silence_stdout() -> None:

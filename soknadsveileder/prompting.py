@@ -11,6 +11,7 @@ nowhere else. Every answer goes through `answers.parse_value`, the same validati
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
@@ -30,17 +31,49 @@ _DONE = "__ferdig__"
 
 
 class Interrupted(Exception):
-    """The user pressed Ctrl-C or closed the input. Carries the answers given so far."""
+    """The user pressed Ctrl-C, closed the input, or the program got SIGTERM or SIGHUP.
 
-    def __init__(self, answers: dict[str, AnswerValue]) -> None:
+    Carries the answers given so far, and what stopped it (for the exit code).
+    """
+
+    def __init__(self, answers: dict[str, AnswerValue], cause: BaseException) -> None:
         super().__init__("avbrutt")
         self.answers = answers
+        self.cause = cause
+
+
+def _width() -> int:
+    return max(20, min(100, shutil.get_terminal_size().columns) - 2)
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut `text` to `width` at a word boundary, ending in «…»; never in the middle of a word."""
+    if len(text) <= width:
+        return text
+    cut = text[: max(1, width - 1)]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut).rstrip(" ,.;:(«") + "…"
+
+
+def say(text: str, style: str = "") -> None:
+    """Print text wrapped at word boundaries to the terminal's width."""
+    filled = "\n".join(textwrap.fill(part, _width()) if part else "" for part in text.split("\n"))
+    if _plain():
+        print(filled, flush=True)
+    else:
+        questionary.print(filled, style=style)
+
+
+def _plain() -> bool:
+    """A terminal that takes no escape codes (TERM=dumb) gets numbered questions instead."""
+    return os.environ.get("TERM") == "dumb"
 
 
 def ask(question: Question, current: AnswerValue = None) -> AnswerValue:
     """Ask one question and return the parsed answer (None for "vet ikke")."""
-    width = max(40, min(100, shutil.get_terminal_size().columns) - 2)
-    questionary.print(textwrap.fill(question.help, width), style="italic fg:ansibrightblack")
+    say(question.help, "italic fg:ansibrightblack")
+    if _plain():
+        return _ask_plain(question, current)
     if question.type == "tall":
         return _ask_number(question, current)
     if question.multiple:
@@ -52,12 +85,14 @@ def ask(question: Question, current: AnswerValue = None) -> AnswerValue:
     if question.allow_unknown:
         options.append(Choice("Vet ikke", value=_UNKNOWN))
     default = _choice_value(question, current)
-    picked = questionary.select(
-        question.text,
-        choices=options,
-        default=default if any(o.value == default for o in options) else None,
-        instruction="(piltaster og Enter)",
-    ).unsafe_ask()
+    picked = _run(
+        questionary.select(
+            question.text,
+            choices=options,
+            default=default if any(o.value == default for o in options) else None,
+            instruction="(piltaster og Enter)",
+        )
+    )
     if picked == _UNKNOWN:
         return None
     raw: object = picked == "ja" if question.type == "ja_nei" else picked
@@ -85,7 +120,7 @@ def _ask_several(question: Question, current: AnswerValue) -> AnswerValue:
             validate=validate,
             instruction="(mellomrom velger, piltaster flytter, Enter bekrefter)",
         )
-    picked = prompt.unsafe_ask()
+    picked = _run(prompt)
     if picked == [_UNKNOWN]:
         return None
     return parse_value(question, list(picked))
@@ -118,6 +153,16 @@ def _answered_in_norwegian() -> Iterator[None]:
         qcommon.create_inquirer_layout = original
 
 
+def _run(prompt: questionary.Question) -> Any:
+    """Ask, and let a SIGINT from outside (kill -INT) stop the program as Ctrl-C does.
+
+    prompt_toolkit catches SIGINT while a prompt runs and turns it into a key press that
+    questionary's prompts do not handle, so `kill -INT` did nothing. Without that handler,
+    Python raises KeyboardInterrupt, and prompt_toolkit restores the terminal on the way out.
+    """
+    return prompt.application.run(handle_sigint=False)
+
+
 def _choice_value(question: Question, current: AnswerValue) -> str | None:
     if current is None:
         return None
@@ -137,25 +182,89 @@ def _ask_number(question: Question, current: AnswerValue) -> AnswerValue:
         return True
 
     hint = " (la feltet stå tomt for «vet ikke»)" if question.allow_unknown else ""
-    text = questionary.text(
-        question.text + hint,
-        default="" if current is None else str(current),
-        validate=validate,
-    ).unsafe_ask()
+    text = _run(
+        questionary.text(
+            question.text + hint,
+            default="" if current is None else str(current),
+            validate=validate,
+        )
+    )
     return parse_text(question, text)
+
+
+def _options(question: Question) -> list[tuple[str, object]]:
+    """(label, JSON value) for each answer a choice question can take, «Vet ikke» last."""
+    if question.type == "ja_nei":
+        options: list[tuple[str, object]] = [("Ja", True), ("Nei", False)]
+    else:
+        options = [(c.label, c.value) for c in question.choices]
+    if question.allow_unknown:
+        options.append(("Vet ikke", None))
+    return options
+
+
+def _ask_plain(question: Question, current: AnswerValue) -> AnswerValue:
+    """One question as numbered lines, read with input(): no escape codes at all."""
+    now = f" (nå: {question.label_for(current)})" if current is not None else ""
+    if question.type == "tall":
+        prompt = f"{question.text}{now} Skriv et tall" + (
+            ", eller ingenting for «vet ikke»" if question.allow_unknown else ""
+        )
+        while True:
+            try:
+                return parse_text(question, input(prompt + ": "))
+            except ValueError as e:
+                print(e, flush=True)
+    options = _options(question)
+    print(question.text + now, flush=True)
+    for n, (label, _) in enumerate(options, 1):
+        print(f"  {n}) {label}", flush=True)
+    several = " (flere med komma)" if question.multiple else ""
+    while True:
+        reply = input(f"Svar med nummer{several}: ").strip()
+        try:
+            picked = [options[int(part) - 1][1] for part in reply.split(",") if part.strip()]
+            if not picked or any(int(part) < 1 for part in reply.split(",") if part.strip()):
+                raise ValueError
+        except (ValueError, IndexError):
+            print(f"Skriv et nummer fra 1 til {len(options)}.", flush=True)
+            continue
+        if None in picked:
+            if len(picked) == 1:
+                return None
+            print("«Vet ikke» kan ikke velges sammen med andre svar.", flush=True)
+            continue
+        try:
+            return parse_value(question, picked if question.multiple else picked[0])
+        except ValueError as e:
+            print(e, flush=True)
 
 
 def review(rules: RuleBase, answers: Mapping[str, AnswerValue]) -> str | None:
     """Show every answer; return the id of one to change, or None to see the result."""
+    asked = [q for q in rules.questions if q.id in answers]
+    if _plain():
+        print("Dette er svarene dine:", flush=True)
+        for n, q in enumerate(asked, 1):
+            print(f"  {n}) {q.text} {q.label_for(answers[q.id])}", flush=True)
+        while True:
+            reply = input("Trykk Enter for å se resultatet, eller skriv nummeret på et svar du vil endre: ").strip()
+            if not reply:
+                return None
+            if reply.isdigit() and 1 <= int(reply) <= len(asked):
+                return asked[int(reply) - 1].id
     options = [Choice("Vis resultatet", value=_DONE)]
-    for q in rules.questions:
-        if q.id in answers:
-            options.append(Choice(f"Endre «{q.label_for(answers[q.id])}» ({q.text})", value=q.id))
-    picked = questionary.select(
-        "Dette er svarene dine. Stemmer de?",
-        choices=options,
-        instruction="(velg et svar for å endre det)",
-    ).unsafe_ask()
+    width = _width() - 4  # the pointer and its space
+    for q in asked:
+        label = shorten(q.label_for(answers[q.id]), width // 2)
+        options.append(Choice(shorten(f"Endre «{label}» ({q.text})", width), value=q.id))
+    picked = _run(
+        questionary.select(
+            "Dette er svarene dine. Stemmer de?",
+            choices=options,
+            instruction="(velg et svar for å endre det)",
+        )
+    )
     return None if picked == _DONE else str(picked)
 
 
@@ -179,8 +288,8 @@ def collect(rules: RuleBase, given: Mapping[str, AnswerValue]) -> dict[str, Answ
     """
     answers = dict(given)
     try:
-        questionary.print("Søkeveileder: svar på noen få spørsmål. Du kan se over og endre svarene før resultatet.")
-        questionary.print("Ctrl-C avbryter.\n", style="fg:ansibrightblack")
+        say("Søkeveileder: svar på noen få spørsmål. Du kan se over og endre svarene før resultatet.")
+        say("Ctrl-C avbryter.\n", "fg:ansibrightblack")
         prune(rules, answers)
         while True:
             fill(rules, answers)
@@ -190,5 +299,5 @@ def collect(rules: RuleBase, given: Mapping[str, AnswerValue]) -> dict[str, Answ
             question = rules.question(change)
             answers[change] = ask(question, answers.get(change))
             prune(rules, answers)
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted(answers) from None
+    except (KeyboardInterrupt, EOFError) as e:
+        raise Interrupted(answers, e) from None

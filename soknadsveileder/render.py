@@ -8,6 +8,7 @@ JSON and Markdown are rendered elsewhere (`jsonout`, `markdown`) without rich.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping
 
 from rich import box
@@ -46,9 +47,21 @@ class _Console(Console):
         raise BrokenPipeError
 
 
-def make_console(stderr: bool = False) -> Console:
-    """The console every screen is printed on."""
-    return _Console(stderr=stderr)
+READABLE_WIDTH = 100  # on a wide terminal, lines longer than this are hard to read
+NARROW = 60  # below this, a table is crushed: lists instead
+
+
+def make_console(stderr: bool = False, max_width: int | None = READABLE_WIDTH) -> Console:
+    """The console every screen is printed on.
+
+    No escape codes at all with NO_COLOR (rich alone would still send bold and dim) or
+    TERM=dumb (rich's own rule), and at most `max_width` columns.
+    """
+    plain = bool(os.environ.get("NO_COLOR"))
+    console = _Console(stderr=stderr, color_system=None if plain else "auto")
+    if max_width is not None and console.width > max_width:
+        console.width = max_width
+    return console
 
 
 def funds_bar(amount: int | None, largest: int) -> str:
@@ -67,7 +80,7 @@ def bullets(rows: Iterable[tuple[str, str]]) -> Table:
     """A list with a hanging indent, so wrapped lines stay clear of the marks."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(ratio=1)
+    grid.add_column(ratio=1, overflow="fold")  # a long address folds; it is never cut
     for mark, text in rows:
         grid.add_row(f" {mark}", text)
     return grid
@@ -87,6 +100,19 @@ def deadline_short(d: DeadlineState) -> str:
     return f"{date}\n[green]{left}[/green]"
 
 
+def schemes_view(console: Console, rules: RuleBase, schemes: Iterable[Scheme], today: dt.date) -> None:
+    """The overview: a table, or a list on a narrow terminal. Ids are never broken."""
+    if console.width < NARROW:
+        schemes_list(console, schemes, today)
+    else:
+        schemes_table(console, rules, schemes, today)
+
+
+def _id_line(scheme: Scheme) -> Text:
+    # The id is what a user types next (`soknad ordninger ID`): never wrapped or cut.
+    return Text(scheme.id, style="dim", no_wrap=True, overflow="ignore")
+
+
 def schemes_table(console: Console, rules: RuleBase, schemes: Iterable[Scheme], today: dt.date) -> None:
     schemes = list(schemes)
     largest = max((s.funds.amount or 0 for s in schemes), default=0)
@@ -96,20 +122,39 @@ def schemes_table(console: Console, rules: RuleBase, schemes: Iterable[Scheme], 
         show_lines=True,
         pad_edge=False,
     )
-    table.add_column("Ordning og målgruppe", ratio=3, overflow="fold")
-    table.add_column("Nivå", ratio=1)
-    table.add_column("Hvem søker", ratio=2)
-    table.add_column("Midler", ratio=2)
-    table.add_column("Frist", ratio=2)
+    table.add_column("Ordning, målgruppe og søker", ratio=1, min_width=max(len(s.id) for s in schemes))
+    table.add_column("Nivå", no_wrap=True)
+    table.add_column("Midler og frist", no_wrap=True)
     for s in schemes:
-        table.add_row(
-            f"[bold]{esc(s.name)}[/bold]\n{esc(s.for_whom)}\n[dim]{esc(s.id)}[/dim]",
-            nkr_text(s.nkr_levels),
-            esc(applicant_labels(s)),
-            f"{esc(funds_short(s))}\n[cyan]{funds_bar(s.funds.amount, largest)}[/cyan]",
-            deadline_short(engine.deadline_state(s, today)),
+        what = Group(
+            Text(s.name, style="bold"),
+            Text(s.for_whom),
+            Text("Søker: " + applicant_labels(s), style="italic"),
+            _id_line(s),
         )
+        d = engine.deadline_state(s, today)
+        amount, _, kind = funds_short(s).rpartition(" ") if s.funds.amount is not None else ("ukjent", "", "")
+        if kind == "ut":  # "lyst ut" is two words
+            amount, kind = amount.removesuffix(" lyst"), "lyst ut"
+        money = f"{esc(amount)}\n{esc(kind)}\n[cyan]{funds_bar(s.funds.amount, largest)}[/cyan]\n{deadline_short(d)}"
+        table.add_row(what, nkr_text(s.nkr_levels), money)
     console.print(table)
+
+
+def schemes_list(console: Console, schemes: Iterable[Scheme], today: dt.date) -> None:
+    for s in schemes:
+        d = engine.deadline_state(s, today)
+        console.print(Text(s.name, style="bold"))
+        console.print(_id_line(s))
+        rows = [
+            ("", f"For: {esc(s.for_whom)}"),
+            ("", f"Nivå: {nkr_text(s.nkr_levels)}"),
+            ("", f"Søker: {esc(applicant_labels(s))}"),
+            ("", f"Midler: {esc(funds_text(s))}"),
+            ("", f"Frist: {esc(deadline_text(d))}"),
+        ]
+        console.print(bullets(rows))
+        console.print()
 
 
 def scheme_detail(console: Console, rules: RuleBase, scheme: Scheme, today: dt.date) -> None:

@@ -51,7 +51,6 @@ from .model import (
 from .yamlfields import Fields, NodeReader, join
 from .yamlsafe import Issue, RuleBaseError, compose, keys, refused_tags
 
-ENV_VAR = "SOKNAD_REGLER"
 RESERVED_IDS = frozenset({"id", "navn", "svar", "regelverk", "dato", "nr"})
 _MAX_BYTES = 5_000_000
 _TOP_KEYS = ("versjon", "oppdatert", "kilder", "sporsmal", "sjekkpunkter", "ordninger")
@@ -87,6 +86,30 @@ def read_text(path: Path) -> str:
         line = data[: e.start].count(b"\n") + 1
         hint = "lagre filen som UTF-8 i redigeringsprogrammet"
         raise RuleBaseError([Issue(str(path), line, "", "Filen er ikke gyldig UTF-8.", hint)]) from None
+
+
+def edited_checkout_file(start: Path) -> Path | None:
+    """The checkout's ``data/schemes.yaml``, when it is not the rule base in use and differs.
+
+    After ``pip install .`` the commands read the copy inside the installed package. A
+    maintainer who edits the file in the checkout would otherwise check, and use, the old
+    rules without knowing.
+    """
+    bundled = bundled_path()
+    for folder in (start, *start.parents):
+        candidate = folder / "data" / "schemes.yaml"
+        pyproject = folder / "pyproject.toml"
+        if not (candidate.is_file() and pyproject.is_file()):
+            continue
+        try:
+            if 'name = "soknadsveileder"' not in pyproject.read_text(encoding="utf-8", errors="replace"):
+                return None
+            if candidate.resolve() == bundled.resolve() or candidate.read_bytes() == bundled.read_bytes():
+                return None
+        except OSError:
+            return None
+        return candidate
+    return None
 
 
 def load(path: Path | None = None) -> RuleBase:
@@ -658,4 +681,4 @@ class _Builder(NodeReader):
         return Alternative(aid, name, text, source, when)
 
 
-__all__ = ["ENV_VAR", "Issue", "RuleBaseError", "bundled_path", "load", "parse", "read_text"]
+__all__ = ["Issue", "RuleBaseError", "bundled_path", "edited_checkout_file", "load", "parse", "read_text"]

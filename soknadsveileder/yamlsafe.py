@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from yaml.composer import Composer
@@ -92,7 +93,64 @@ class _Loader(Reader, Scanner, Parser, Composer, _CoreResolver):
         return super().compose_node(parent, index)
 
 
+def _fast_loader() -> Any:
+    """A libyaml composer with the YAML 1.2 core resolver, or None without libyaml."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:
+        return None
+
+    class _Fast(CParser, _CoreResolver):  # libyaml calls back into the resolver for scalars
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _CoreResolver.__init__(self)
+
+    return _Fast
+
+
+_FAST_LOADER = _fast_loader()
+
+
 def compose(text: str, name: str) -> Node | None:
+    """Text -> nodes, refusing aliases and reporting problems with a line number.
+
+    libyaml composes a valid file several times faster than PyYAML's pure-Python parser, and
+    the rule base is read on every start. It is used first; anything it would handle
+    differently (an alias, a character outside YAML's set, any error at all) goes through
+    the pure-Python path, which gives the messages and line numbers the maintainers see.
+    """
+    ok, root = _compose_fast(text)
+    return root if ok else _compose_checked(text, name)
+
+
+def _compose_fast(text: str) -> tuple[bool, Node | None]:
+    """(True, nodes) when libyaml composed a plain file; (False, None) to take the checked path."""
+    if _FAST_LOADER is None or Reader.NON_PRINTABLE.search(text):
+        return False, None
+    loader = _FAST_LOADER(text)
+    try:
+        root: Node | None = loader.get_single_node()
+    except yaml.YAMLError:
+        return False, None
+    finally:
+        loader.dispose()
+    # libyaml resolves an alias to the node it names: a node reached twice is an alias.
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return False, None
+        seen.add(id(node))
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack += [key, value]
+    return True, root
+
+
+def _compose_checked(text: str, name: str) -> Node | None:
     def issue(line: int, message: str, hint: str | None = None) -> RuleBaseError:
         return RuleBaseError([Issue(name, line, "", message, hint)])
 

@@ -62,11 +62,15 @@ def test_json_lists_every_scheme_with_the_contracted_fields(cli, rules):
     assert all(d["frist"]["passert"] is True for d in after)
 
 
-def test_json_goes_to_stdout_alone_even_when_stale(tmp_path):
+def test_json_goes_to_stdout_alone_and_warnings_to_stderr(tmp_path):
     result = soknad("ordninger", "--json", "--dato", "2026-11-29")
     assert result.returncode == 0
     json.loads(result.stdout)  # nothing but JSON
-    assert result.stderr == ""
+    assert result.stderr.startswith("Advarsel: Alle fristene i regelverket er passert per 2026-11-29")
+    stale = soknad("ordninger", "--json", "--dato", "2027-12-01")
+    assert "for mer enn ett år siden" in stale.stderr and "Advarsel" not in stale.stdout
+    on_time = soknad("ordninger", "--json", "--dato", OPEN_DATE)
+    assert on_time.stderr == ""
 
 
 @pytest.mark.parametrize(
@@ -132,12 +136,21 @@ def test_version(cli):
 
 def test_every_command_has_norwegian_help(cli):
     group = typer.main.get_command(app)
-    assert set(group.commands) == {"ordninger", "valider", "veileder", "sjekk", "skjema"}  # type: ignore[attr-defined]
+    assert set(group.commands) == {  # type: ignore[attr-defined]
+        "ordninger",
+        "valider",
+        "veileder",
+        "sjekk",
+        "skjema",
+        "help",
+        "fullforing",
+    }
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         assert command.help, name
         result = cli(name, "--help")
         assert result.exit_code == 0
-        assert "--regler" in result.stdout, name
+        if name not in ("help", "fullforing"):  # the two that read no rule base
+            assert "--regler FIL" in result.stdout, name
         assert "Vis denne hjelpen og avslutt" in result.stdout, name
     assert "Vis denne hjelpen og avslutt" in cli("--help").stdout
 

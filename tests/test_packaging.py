@@ -81,3 +81,29 @@ def test_bundled_rule_base_works_outside_the_repository(installed, tmp_path):
 def test_console_script_and_version(installed, tmp_path):
     result = run(installed, "--version", cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("soknad ")
+
+
+def test_a_maintainer_editing_the_checkout_is_told_which_file_is_in_use(installed, tmp_path):
+    """After `pip install .`, the commands read the installed copy. A maintainer who edits
+    data/schemes.yaml in the checkout and runs `soknad valider` gets their file checked, and
+    every command says loudly that the installed rule base is the one in use."""
+    checkout = tmp_path / "soknadsveileder"
+    (checkout / "data").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    original = (ROOT / "data" / "schemes.yaml").read_text(encoding="utf-8")
+    (checkout / "data" / "schemes.yaml").write_text(original, encoding="utf-8")
+    unchanged = run(installed, "valider", cwd=checkout)
+    assert unchanged.returncode == 0 and unchanged.stderr == ""  # the same content: nothing to say
+
+    edited = checkout / "data" / "schemes.yaml"
+    edited.write_text(original.replace('versjon: "2026.1"', "versjon: 2026.1\n  feil: ja"), encoding="utf-8")
+    result = run(installed, "valider", cwd=checkout / "data")  # from a folder inside the checkout too
+    assert result.returncode == 1, result.stdout
+    assert f"Merk: {edited} er endret, men soknad bruker regelverket som ble installert" in result.stderr
+    assert "site-packages/soknadsveileder/data/schemes.yaml" in result.stderr
+    assert f"sjekker derfor {edited}" in result.stderr and f"{edited}:" in result.stderr  # its errors
+
+    listing = run(installed, "ordninger", "--json", cwd=checkout)
+    assert listing.returncode == 0  # still the installed rules, said plainly
+    assert f"Merk: {edited} er endret" in listing.stderr and f"--regler {edited}" in listing.stderr
+    assert run(installed, "ordninger", "--json", cwd=tmp_path).stderr.count("Merk") == 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import signal
 import sys
 
 import pexpect
@@ -127,7 +129,58 @@ def test_sjekk_at_a_terminal_answers_each_line_at_once():
     child.sendline('{"id": "tastet", "bransje": "maritim"}')
     child.expect('"id": "tastet", "ok": true, "anbefalte": \\["bransjeprogram-maritim"\\]')
     child.sendeof()
-    child.expect("1 poster lest")
+    child.expect("1 post lest, 1 gyldig")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
+def test_a_signal_at_a_prompt_stops_like_ctrl_c_and_saves_the_answers(tmp_path, signum, code):
+    """kill, a closed terminal (SIGHUP) and kill -INT all end the guide as Ctrl-C does."""
+    saved = tmp_path / "svar.json"
+    child = spawn("--lagre-svar", str(saved))
+    child.expect("mellomrom velger")
+    child.send(SPACE + ENTER)  # Industri
+    child.expect("Hva slags utdanning")
+    child.expect("piltaster og Enter")  # the prompt is up and waiting
+    child.kill(signum)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == code, child.before
+    assert "Traceback" not in (child.before or "")
+    assert json.loads(saved.read_text(encoding="utf-8"))["svar"] == {"bransje": ["industri"]}
+    # The terminal is given back: prompt_toolkit shows the cursor again on its way out.
+    assert "\x1b[?25h" in (child.before or "")
+
+
+def test_a_dumb_terminal_gets_numbered_questions_and_no_escape_codes(tmp_path):
+    markdown = tmp_path / "resultat.md"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "soknadsveileder", "veileder", "--dato", "2021-09-01", "--sjekkliste", str(markdown)],
+        cwd=str(ROOT),
+        env=subprocess_env(TERM="dumb", COLUMNS="80"),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 80),
+    )
+    child.logfile_read = seen = io.StringIO()  # everything the terminal got
+    child.expect("1\\) Industri")
+    child.expect("Svar med nummer \\(flere med komma\\)")
+    child.sendline("9")  # refused: there is no 9
+    child.expect("Skriv et nummer fra 1 til 5")
+    child.sendline("1,3")  # Industri and Maritim sektor
+    child.expect("Svar med nummer")
+    child.sendline("3")  # høyere
+    child.expect("i en klynge")
+    child.expect("Svar med nummer")
+    child.sendline("1")  # Ja
+    child.expect("Trykk Enter")
+    child.sendline("")
+    child.expect("1. Kompetanseløft for utsatte industriklynger")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "\x1b" not in seen.getvalue()
+    assert markdown.exists()

@@ -268,3 +268,37 @@ def test_directory_and_unreadable_rule_base(tmp_path):
     else:
         assert result.returncode == 1
     assert_no_traceback(result.stderr)
+
+
+def _tree(node) -> object:
+    """A node tree as plain data: tag, value and position of every node."""
+    from yaml.nodes import MappingNode, SequenceNode
+
+    where = (node.tag, node.start_mark.line, node.start_mark.column)
+    if isinstance(node, MappingNode):
+        return (*where, [(_tree(k), _tree(v)) for k, v in node.value])
+    if isinstance(node, SequenceNode):
+        return (*where, [_tree(n) for n in node.value])
+    return (*where, node.value)
+
+
+@pytest.mark.parametrize(
+    "path", [bundled_path(), MINIMAL, *BROKEN], ids=lambda p: p.stem if p != bundled_path() else "schemes"
+)
+def test_the_fast_yaml_path_builds_the_same_nodes_as_the_checked_one(path):
+    """libyaml composes the rule base on every start; it must see exactly what PyYAML sees."""
+    from soknadsveileder import yamlsafe
+
+    text = path.read_text(encoding="utf-8")
+    ok, fast = yamlsafe._compose_fast(text)
+    if path in (bundled_path(), MINIMAL):
+        assert ok  # the fast path is really taken for valid files
+    if not ok:
+        return  # an alias, odd characters or an error: the checked path decides
+    try:
+        checked = yamlsafe._compose_checked(text, path.name)
+    except RuleBaseError:
+        pytest.fail("the fast path accepted what the checked path refuses")
+    assert (fast is None) == (checked is None)
+    if fast is not None:
+        assert _tree(fast) == _tree(checked)
