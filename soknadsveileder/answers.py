@@ -12,13 +12,13 @@ exactly when it passes the schema. A number is a JSON number, not a string holdi
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .model import Answers as Answers
 from .model import AnswerValue, Question, RuleBase
 
 #: Fields of a record that are not answers but are passed through to the output.
@@ -47,10 +47,6 @@ class AnswerError(Exception):
         super().__init__("; ".join(e.message for e in errors))
 
 
-Answers = Mapping[str, AnswerValue]
-"""Question id -> parsed value. A key that is present with None means "vet ikke"."""
-
-
 def show(value: object) -> str:
     """A value as JSON spells it (``true``, ``["a", "b"]``, ``"x"``), short and printable.
 
@@ -72,6 +68,14 @@ def clean(text: str) -> str:
     """Escape control characters and shorten, so input is safe to print anywhere."""
     text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
+def close_match(word: str, options: list[str], cutoff: float = 0.6) -> str | None:
+    """The option nearest to a misspelt word, for «Mente du …?»; None when none is near."""
+    import difflib  # only an error needs it
+
+    found = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    return found[0] if found else None
 
 
 def parse_value(question: Question, raw: object) -> AnswerValue:
@@ -126,8 +130,8 @@ def parse_text(question: Question, text: str) -> AnswerValue:
 
 def _choice(allowed: list[str], raw: str) -> str:
     if raw not in allowed:
-        close = difflib.get_close_matches(raw, allowed, n=1, cutoff=0.6)
-        hint = f" Mente du '{close[0]}'?" if close else f" Gyldige verdier: {', '.join(allowed)}."
+        close = close_match(raw, allowed)
+        hint = f" Mente du '{close}'?" if close else f" Gyldige verdier: {', '.join(allowed)}."
         raise ValueError(f"{show(raw)} er ikke en gyldig verdi.{hint}")
     return raw
 
@@ -210,8 +214,8 @@ def parse_record(rules: RuleBase, record: object) -> dict[str, AnswerValue]:
             continue
         question = known.get(key)
         if question is None:
-            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-            hint = f" Mente du '{close[0]}'?" if close else f" Kjente felt: {', '.join(known)}."
+            close = close_match(str(key), list(known))
+            hint = f" Mente du '{close}'?" if close else f" Kjente felt: {', '.join(known)}."
             errors.append(FieldError(clean(str(key)), f"Ukjent felt {name(key)}.{hint}"))
             continue
         try:

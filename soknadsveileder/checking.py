@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +24,13 @@ from typing import IO, Any, BinaryIO
 from . import engine
 from .answers import PASSTHROUGH, AnswerError, FieldError, clean, parse_record, passthrough_ok, unwrap_saved
 from .batch import RawRecord, read_records
-from .files import os_problem, silence_stdout, stdout_ascii
+from .files import FileProblem, os_problem, silence_stdout, stdout_ascii
 from .interrupt import exit_code
 from .jsonout import result_json
 from .model import AnswerValue, RuleBase
+from .saved import adapt, changed_since
+from .sinks import CsvSink, JsonSink, Sink, XlsxSink
+from .tables import TableStats, read_csv, read_xlsx
 
 _C1 = re.compile("[\u007f-\u009f\u2028\u2029]")
 _PROGRESS_MIN_BYTES = 1_000_000
@@ -47,12 +50,25 @@ def dumps_line(obj: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
+class Body:
+    """The assessment of one set of answers: its JSON, and what tables and the summary use."""
+
+    json: str  # the JSON object's members after the record's own, without the opening brace
+    recommended: tuple[str, ...]
+    statuses: tuple[str, ...]  # in the order of the rule base's schemes
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Checked:
-    """One output line and what the summary needs to know about it."""
+    """One record checked: its JSON line, and what the other outputs and the summary need."""
 
     line: str
     ok: bool
     fits: bool  # some scheme is recommended
+    head: dict[str, Any]
+    body: Body | None = None
+    errors: tuple[dict[str, Any], ...] = ()
 
 
 class Checker:
@@ -63,151 +79,254 @@ class Checker:
     answers (a bounded cache) and spliced after the record's own fields.
     """
 
-    def __init__(self, rules: RuleBase, today: dt.date) -> None:
+    def __init__(
+        self, rules: RuleBase, today: dt.date, earlier: Callable[[str], RuleBase | None] | None = None
+    ) -> None:
         self.rules = rules
         self.today = today
-        self._cache: dict[tuple[tuple[str, AnswerValue], ...], tuple[str, bool]] = {}
+        self.earlier = earlier or (lambda version: None)
+        self._cache: dict[tuple[tuple[str, AnswerValue], ...], Body] = {}
 
-    def _cached_body(self, answers: dict[str, AnswerValue]) -> tuple[str, bool]:
+    def _cached_body(self, answers: dict[str, AnswerValue]) -> Body:
         key = engine.signature(self.rules, answers)
         body = self._cache.get(key)
         if body is None:
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()  # bounded: memory stays flat however many distinct answers
-            body = self._cache[key] = self._body_uncached(key, answers)
+            body = self._cache[key] = self._body_uncached(answers)
         return body
 
-    def _body_uncached(self, key: tuple[tuple[str, AnswerValue], ...], answers: Any) -> tuple[str, bool]:
+    def _body_uncached(self, answers: Any) -> Body:
         result = engine.evaluate(self.rules, answers, self.today)
         text = dumps_line({"ok": True, **result_json(result)})
-        return text[1:], bool(result.recommended)  # without the opening brace
+        return Body(
+            text[1:],  # without the opening brace
+            result.recommended,
+            tuple(a.status.value for a in result.assessments),
+            result.missing,
+        )
 
     def check(self, nr: int, raw: RawRecord, source: str | None = None) -> Checked:
         head: dict[str, Any] = {"nr": nr, "linje": raw.line}
         if source is not None:
             head["fil"] = source
         if raw.error is not None:
+            if isinstance(raw.value, dict):  # a spreadsheet row: its id and name still go through
+                head.update({k: raw.value[k] for k in PASSTHROUGH if k in raw.value and passthrough_ok(raw.value[k])})
             return _failed(head, [FieldError(None, raw.error)])
         errors: list[FieldError] = []
+        saved = None
         try:
-            record = unwrap_saved(raw.value)
+            # A file saved under another version of the rules: what it cannot be read as
+            # today is set aside with a note, and the line says what changed since.
+            value, saved = adapt(self.rules, raw.value)
+            record = unwrap_saved(value)
             # id and navn go through even when an answer is wrong, so the line can be found.
             if isinstance(record, dict):
                 head.update({k: record[k] for k in PASSTHROUGH if k in record and passthrough_ok(record[k])})
-            answers = parse_record(self.rules, record)
+            answers = parse_record(self.rules, value)  # it unwraps a saved file itself, once
         except AnswerError as e:
             errors.extend(e.errors)
         if errors:
             return _failed(head, errors)
-        body, fits = self._cached_body(answers)
-        return Checked(dumps_line(head)[:-2] + ", " + body, True, fits)
+        if saved is not None:
+            old = self.earlier(saved.version)
+            head["endret_siden"] = changed_since(saved, old, self.rules, answers, self.today)
+        body = self._cached_body(answers)
+        return Checked(dumps_line(head)[:-2] + ", " + body.json, True, bool(body.recommended), head, body)
 
 
 def _failed(head: dict[str, Any], errors: list[FieldError]) -> Checked:
-    feil = [{"felt": e.field, "melding": e.message} for e in errors]
-    return Checked(dumps_line({**head, "ok": False, "feil": feil}), False, False)
+    feil = tuple({"felt": e.field, "melding": e.message} for e in errors)
+    return Checked(dumps_line({**head, "ok": False, "feil": list(feil)}), False, False, head, None, feil)
 
 
 # --- I/O ----------------------------------------------------------------------------------
 
+INPUT_KINDS = ("json", "csv", "xlsx")
+
 
 class Tally:
-    def __init__(self) -> None:
+    """Counts for the line on stderr and for --oppsummering."""
+
+    def __init__(self, rules: RuleBase) -> None:
+        self.rules = rules
         self.read = self.ok = self.errors = self.none_fit = 0
+        self.statuses: dict[str, dict[str, int]] = {s.id: {} for s in rules.schemes}
+        self.missing: dict[str, int] = {}
 
     def add(self, checked: Checked) -> None:
         self.read += 1
-        if checked.ok:
-            self.ok += 1
-            self.none_fit += not checked.fits
-        else:
+        if not checked.ok or checked.body is None:
             self.errors += 1
+            return
+        self.ok += 1
+        self.none_fit += not checked.fits
+        for scheme, status in zip(self.rules.schemes, checked.body.statuses, strict=True):
+            counts = self.statuses[scheme.id]
+            counts[status] = counts.get(status, 0) + 1
+        for question in checked.body.missing:
+            self.missing[question] = self.missing.get(question, 0) + 1
 
-    def summary(self) -> str:
+    def summary(self, empty_rows: int = 0) -> str:
         records = "post" if self.read == 1 else "poster"
         valid = "gyldig" if self.ok == 1 else "gyldige"
         text = f"soknad sjekk: {self.read} {records} lest, {self.ok} {valid}, {self.errors} med feil"
-        return text + f", {self.none_fit} uten anbefalt ordning."
+        text += f", {self.none_fit} uten anbefalt ordning"
+        if empty_rows:
+            text += f"; {empty_rows} {'tom rad' if empty_rows == 1 else 'tomme rader'} hoppet over"
+        return text + "."
 
 
-def _open_inputs(paths: list[Path], stack: ExitStack) -> list[tuple[str | None, BinaryIO, int]]:
+@dataclass
+class Input:
+    name: str | None  # None for stdin
+    stream: BinaryIO
+    size: int
+    kind: str
+
+
+def input_kind(path: Path, given: str | None) -> str:
+    """By --inndata, else by the file's extension; JSON for anything else."""
+    if given is not None:
+        return given
+    suffix = path.suffix.lower()
+    return {".csv": "csv", ".xlsx": "xlsx"}.get(suffix, "json")
+
+
+def _open_inputs(paths: list[Path], stack: ExitStack, kind: str | None) -> list[Input]:
     """Open every input before reading any, so a bad path fails before output starts."""
-    opened: list[tuple[str | None, BinaryIO, int]] = []
+    opened: list[Input] = []
     for path in paths or [Path("-")]:
         if str(path) == "-":
-            opened.append((None, sys.stdin.buffer, 0))
+            stream: BinaryIO = sys.stdin.buffer
+            if kind == "xlsx":  # a zip file needs to seek: stdin goes to a temporary file first
+                import shutil
+                import tempfile
+
+                stream = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (the stack closes it)
+                shutil.copyfileobj(sys.stdin.buffer, stream)
+                stream.seek(0)
+            opened.append(Input(None, stream, 0, kind or "json"))
             continue
         try:
             if path.is_dir():
                 raise IsADirectoryError(21, "Is a directory")
             f = stack.enter_context(path.open("rb"))
-            opened.append((str(path), f, path.stat().st_size))
+            opened.append(Input(str(path), f, path.stat().st_size, input_kind(path, kind)))
         except OSError as e:
             raise os_problem(path, e, writing=False) from None
     return opened
 
 
-def _records(inputs: list[tuple[str | None, BinaryIO, int]], progress: Any) -> Iterator[tuple[str | None, RawRecord]]:
+def _read(item: Input, rules: RuleBase, stats: TableStats, sheet: str | None) -> Iterator[RawRecord]:
+    source = item.name or "stdin"
+    if item.kind == "csv":
+        return read_csv(item.stream, rules, source, stats)
+    if item.kind == "xlsx":
+        return read_xlsx(item.stream, rules, source, stats, sheet)
+    return read_records(item.stream)
+
+
+def _records(
+    inputs: list[Input], rules: RuleBase, stats: TableStats, sheet: str | None, progress: Any
+) -> Iterator[tuple[str | None, RawRecord]]:
     several = len(inputs) > 1
-    for name, stream, size in inputs:
-        task = progress.add_task(name or "stdin", total=size) if progress is not None and size else None
-        for n, record in enumerate(read_records(stream), 1):
-            if task is not None and n % 512 == 0:
-                progress.update(task, completed=stream.tell())
-            yield (name if several else None), record
+    for item in inputs:
+        task = progress.add_task(item.name or "stdin", total=item.size) if progress is not None and item.size else None
+        for n, record in enumerate(_read(item, rules, stats, sheet), 1):
+            if task is not None and n % 512 == 0 and item.kind != "xlsx":
+                progress.update(task, completed=item.stream.tell())
+            yield (item.name if several else None), record
         if task is not None:
-            progress.update(task, completed=size)
+            progress.update(task, completed=item.size)
 
 
-def run_batch(rules: RuleBase, today: dt.date, paths: list[Path], fmt: str, fail_if_none: bool) -> int:
-    checker = Checker(rules, today)
-    tally = Tally()
-    out = sys.stdout
-    rows: list[dict[str, Any]] = []
+@dataclass
+class Options:
+    """How `soknad sjekk` reads and writes, beyond the rules and the date."""
+
+    paths: list[Path]
+    fmt: str = "json"  # json, tabell, csv or xlsx
+    fail_if_none: bool = False
+    earlier: Callable[[str], RuleBase | None] | None = None
+    kind: str | None = None  # --inndata
+    sheet: str | None = None  # --ark
+    output: Path | None = None  # -o
+    excel: bool = False
+    summary: bool = False
+
+
+def _sink(rules: RuleBase, today: dt.date, options: Options, flush_each: bool) -> Sink:
+    if options.fmt == "csv":
+        return CsvSink(rules, options.output, options.excel)
+    if options.fmt == "xlsx":
+        return XlsxSink(rules, options.output)
+    if options.fmt == "tabell":
+        return TableSink(rules, today, options.output)
+    return JsonSink(options.output, flush_each)
+
+
+def run_batch(rules: RuleBase, today: dt.date, options: Options) -> int:
+    checker = Checker(rules, today, options.earlier)
+    tally = Tally(rules)
+    stats = TableStats()
     with ExitStack() as stack:
-        inputs = _open_inputs(paths, stack)
+        inputs = _open_inputs(options.paths, stack, options.kind)
         progress = _progress(stack, inputs)
         # Someone typing records at a terminal sees each result at once, and how to stop.
-        flush_each = sys.stdin.isatty() and any(name is None for name, _, _ in inputs)
-        if fmt == "json":  # the table shows them itself; JSON keeps stdout pure
+        flush_each = sys.stdin.isatty() and any(item.name is None for item in inputs)
+        if options.fmt != "tabell":  # the table shows them itself; JSON and files stay pure
             for warning in engine.rule_base_warnings(rules, today):
                 sys.stderr.write(f"Advarsel: {warning}\n")
         if flush_each:
             sys.stderr.write("soknad sjekk: leser JSON fra tastaturet, én post per linje. Ctrl-D avslutter.\n")
+        sink = _sink(rules, today, options, flush_each)
         try:
-            for nr, (name, record) in enumerate(_records(inputs, progress), 1):
+            for nr, (name, record) in enumerate(_records(inputs, rules, stats, options.sheet, progress), 1):
                 checked = checker.check(nr, record, name)
                 tally.add(checked)
-                if fmt == "json":
-                    out.write(checked.line)
-                    if flush_each:
-                        out.flush()
-                else:
-                    rows.append(_row(rules, json.loads(checked.line)))
-            if fmt == "tabell":
-                _print_table(rules, today, rows)
-            out.flush()
+                sink.write(checked)
+            if options.summary and options.fmt == "tabell":
+                assert isinstance(sink, TableSink)
+                sink.summary = tally
+            sink.finish()
         except KeyboardInterrupt as e:
             # A line is written whole or not at all, so what is buffered is complete lines:
-            # flush them, so nothing already assessed is lost. SIGTERM and SIGHUP too.
-            _flush_quietly(out)
-            sys.stderr.write(tally.summary() + " Avbrutt.\n")
+            # flush them, so nothing already assessed is lost. SIGTERM and SIGHUP too. A
+            # file given with -o is not written at all.
+            sink.abort()
+            _flush_quietly(sys.stdout)
+            sys.stderr.write(tally.summary(stats.empty_rows) + " Avbrutt.\n")
             return exit_code(e)
         except BrokenPipeError:
             # The reader went away (`| head`). Not an error: stop quietly and at once.
+            sink.abort()
             silence_stdout()
             return 0
         except OSError as e:
             # stdout itself failed (a full disk, say). Say so; the lines before are intact.
+            sink.abort()
             silence_stdout()
             reason = os_problem(Path("stdout"), e, writing=True).reason
             sys.stderr.write(f"Feil: kunne ikke skrive resultatet. {reason}\n" + tally.summary() + "\n")
             return 2
+        except BaseException:
+            sink.abort()
+            raise
+    for note in stats.header_notes:
+        sys.stderr.write(f"Advarsel: {note}\n")
     if tally.read == 0:
         sys.stderr.write("soknad sjekk: fant ingen poster i inndata.\n")
     else:
-        sys.stderr.write(tally.summary() + "\n")
-    if tally.errors or (fail_if_none and tally.none_fit):
+        sys.stderr.write(tally.summary(stats.empty_rows) + "\n")
+    if options.summary and options.fmt != "tabell":
+        from .render import make_console
+
+        print_summary(make_console(stderr=True), rules, tally)
+    if options.output is not None:
+        sys.stderr.write(f"Resultatet er skrevet til {options.output}.\n")
+    if tally.errors or (options.fail_if_none and tally.none_fit):
         return 1
     return 0
 
@@ -219,66 +338,106 @@ def _flush_quietly(out: IO[str]) -> None:
         silence_stdout()
 
 
-def _progress(stack: ExitStack, inputs: list[tuple[str | None, BinaryIO, int]]) -> Any:
+def _progress(stack: ExitStack, inputs: list[Input]) -> Any:
     """A progress bar on stderr, only for a terminal and large files; never when piped."""
-    if not sys.stderr.isatty() or sum(size for _, _, size in inputs) < _PROGRESS_MIN_BYTES:
+    if not sys.stderr.isatty() or sum(item.size for item in inputs) < _PROGRESS_MIN_BYTES:
         return None
     from rich.console import Console
     from rich.progress import Progress
 
-    return stack.enter_context(Progress(console=Console(stderr=True), transient=True))
+    # Not redirecting stdout: the records go to stdout, the bar alone to stderr.
+    bar = Progress(console=Console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False)
+    return stack.enter_context(bar)
 
 
-def _row(rules: RuleBase, result: dict[str, Any]) -> dict[str, Any]:
-    names = {s.id: s.name for s in rules.schemes}
-    who = clean(str(result.get("navn", result.get("id", ""))))
-    row: dict[str, Any] = {"nr": result["nr"], "hvem": who, "ok": result["ok"], "ordninger": [], "andre": []}
-    if not result["ok"]:
-        return {**row, "anbefalt": "; ".join(f["melding"] for f in result["feil"]), "kanskje": ""}
-    maybe = [v for v in result["vurderinger"] if v["status"] == "kanskje"]
-    if result["anbefalte"]:
-        text = ", ".join(names[i] for i in result["anbefalte"])
-    else:
-        text = "Ingen sikkert; se Kanskje" if maybe else "Ingen passer"
-    # A maybe names what it waits for: the requirement, or what to ask where the sources are unclear.
-    extra = "\n".join(f"{names[v['id']]}: {v['endringer'][0]}" for v in maybe if v["endringer"])
-    row["ordninger"] = list(result["anbefalte"]) + [v["id"] for v in maybe]
-    row["andre"] = [alt["id"] for alt in result["andre_muligheter"]]
-    return {**row, "anbefalt": text, "kanskje": extra}
+# --- For people: the table and the summary ---------------------------------------------------
 
 
-def _print_table(rules: RuleBase, today: dt.date, rows: list[dict[str, Any]]) -> None:
-    """The results for people: warnings, one row per record, then the notes of the schemes
-    shown and the other possibilities, each once, so nothing in the rule base is left out."""
+class TableSink(Sink):
+    """A table for people: one row per record, then the notes and other possibilities."""
+
+    def __init__(self, rules: RuleBase, today: dt.date, path: Path | None) -> None:
+        self.rules = rules
+        self.today = today
+        self.rows: list[tuple[Checked, str, str, str]] = []
+        self.summary: Tally | None = None
+        if path is not None:
+            raise FileProblem(path, "--format tabell skrives bare til skjermen; bruk csv eller xlsx til en fil.")
+
+    def write(self, checked: Checked) -> None:
+        names = {s.id: s.name for s in self.rules.schemes}
+        who = clean(str(checked.head.get("navn", checked.head.get("id", ""))))
+        if checked.body is None:
+            label = "Feil: " + "; ".join(e["melding"] for e in checked.errors)
+            self.rows.append((checked, who, label, ""))
+            return
+        body = checked.body
+        maybe = [s.id for s, st in zip(self.rules.schemes, body.statuses, strict=True) if st == "kanskje"]
+        if body.recommended:
+            label = ", ".join(names[i] for i in body.recommended)
+        else:
+            label = "Ingen sikkert; se Kanskje" if maybe else "Ingen passer"
+        self.rows.append((checked, who, label, ", ".join(names[i] for i in maybe)))
+
+    def finish(self) -> None:
+        from rich.markup import escape
+        from rich.table import Table
+
+        from .render import bullets, make_console, print_warnings
+
+        console = make_console()
+        print_warnings(console, engine.rule_base_warnings(self.rules, self.today))
+        table = Table(title="Resultat per post")
+        table.add_column("Nr", justify="right")
+        table.add_column("Bedrift")
+        table.add_column("Anbefalt")
+        table.add_column("Kanskje")
+        shown: set[str] = set()
+        others: set[str] = set()
+        for checked, who, label, maybe in self.rows:
+            style = "" if checked.ok else "red"
+            table.add_row(str(checked.head["nr"]), escape(who), escape(label), escape(maybe), style=style)
+            if checked.body is not None:
+                statuses = zip(self.rules.schemes, checked.body.statuses, strict=True)
+                shown |= {s.id for s, st in statuses if st in ("aktuell", "kanskje")}
+                if not any(
+                    st == "aktuell" and not engine.deadline_state(s, self.today).passed
+                    for s, st in zip(self.rules.schemes, checked.body.statuses, strict=True)
+                ):
+                    others.add("ja")
+        console.print(table)
+        for scheme in self.rules.schemes:
+            if scheme.id in shown and scheme.notes:
+                console.print(f"[bold]Merknader om {escape(scheme.name)}[/bold]")
+                console.print(bullets(("•", escape(note)) for note in scheme.notes))
+        if others and self.rules.alternatives:
+            console.print("[bold]Andre muligheter[/bold] for poster uten en anbefalt ordning med åpen frist")
+            console.print(
+                bullets(
+                    ("•", f"[bold]{escape(alt.name)}:[/bold] {escape(alt.text)} ({escape(alt.source.citation)})")
+                    for alt in self.rules.alternatives
+                )
+            )
+        if self.summary is not None:
+            print_summary(console, self.rules, self.summary)
+
+
+def print_summary(console: Any, rules: RuleBase, tally: Tally) -> None:
+    """How many records each scheme fits, and the questions most often unanswered."""
     from rich.markup import escape
     from rich.table import Table
 
-    from .render import bullets, make_console, print_warnings
-
-    console = make_console()
-    print_warnings(console, engine.rule_base_warnings(rules, today))
-    table = Table(title="Resultat per post")
-    table.add_column("Nr", justify="right")
-    table.add_column("Bedrift")
-    table.add_column("Anbefalt")
-    table.add_column("Kanskje")
-    for r in rows:
-        style = "" if r["ok"] else "red"
-        label = r["anbefalt"] if r["ok"] else "Feil: " + r["anbefalt"]
-        table.add_row(str(r["nr"]), escape(r["hvem"]), escape(label), escape(r["kanskje"]), style=style)
-    console.print(table)
-    shown = {sid for r in rows for sid in r["ordninger"]}
+    table = Table(title="Oppsummering")
+    table.add_column("Ordning")
+    for heading in ("Aktuell", "Kanskje", "Ikke aktuell"):
+        table.add_column(heading, justify="right")
     for scheme in rules.schemes:
-        if scheme.id in shown and scheme.notes:
-            console.print(f"[bold]Merknader om {escape(scheme.name)}[/bold]")
-            console.print(bullets(("•", escape(note)) for note in scheme.notes))
-    others = {aid for r in rows for aid in r["andre"]}
-    if others:
-        console.print("[bold]Andre muligheter[/bold] for poster uten en anbefalt ordning med åpen frist")
-        console.print(
-            bullets(
-                ("•", f"[bold]{escape(alt.name)}:[/bold] {escape(alt.text)} ({escape(alt.source.citation)})")
-                for alt in rules.alternatives
-                if alt.id in others
-            )
-        )
+        counts = tally.statuses[scheme.id]
+        table.add_row(escape(scheme.name), *(str(counts.get(k, 0)) for k in ("aktuell", "kanskje", "ikke_aktuell")))
+    console.print(table)
+    if tally.missing:
+        order = [q.id for q in rules.questions]
+        ranked = sorted(tally.missing.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
+        console.print("[bold]Spørsmål som oftest mangler svar[/bold] (ring disse først):")
+        for qid, count in ranked:
+            console.print(f"  {escape(qid)}: {count} {'post' if count == 1 else 'poster'}")

@@ -9,10 +9,7 @@ Exit codes: 0 ok, 1 invalid data (or, for `endringer`, a difference), 2 usage er
 unreadable input, 70 a bug, 129/130/143 stopped by SIGHUP, Ctrl-C or SIGTERM.
 """
 
-from __future__ import annotations
-
 import datetime as dt
-import difflib
 import functools
 import os
 import re
@@ -30,11 +27,13 @@ from typer._click import exceptions as click
 from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
+from .answers import close_match
 from .files import FileProblem, os_problem, silence_stdout
 from .interrupt import Stopped, exit_code
 
 if TYPE_CHECKING:
     from .model import RuleBase
+    from .problems import RuleBaseError
 
 P = ParamSpec("P")
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
@@ -132,12 +131,49 @@ DateOption = Annotated[
 ]
 
 
+EarlierRulesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tidligere-regelverk",
+        metavar="KILDE",
+        help="Regelverket lagrede svar ble gitt under (en fil, eller REV:sti i git), for å vise hva som er "
+        "endret siden. Standard: en versjon denne maskinen har brukt før.",
+        show_default=False,
+    ),
+]
+
+
+def earlier_rules(spec: str | None) -> "Callable[[str], RuleBase | None]":
+    """The rule base a saved answer file was written under, by version; None when not at hand.
+
+    --tidligere-regelverk names it; otherwise a version this machine has used is found in the
+    cache. Each version is looked up once.
+    """
+    from .rules import archived
+
+    given = None
+    if spec is not None:
+        from .cmd_regelverk import read_rule_base
+
+        given = read_rule_base(spec)
+    found: dict[str, RuleBase | None] = {}
+
+    def lookup(version: str) -> "RuleBase | None":
+        if given is not None and given.version == version:
+            return given
+        if version not in found:
+            found[version] = archived(version)
+        return found[version]
+
+    return lookup
+
+
 def today(value: str | None) -> dt.date:
     # The only place that reads the clock: the engine is always given a date.
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
-def load_rules(path: Path | None, *, quiet: bool = False) -> RuleBase:
+def load_rules(path: Path | None, *, quiet: bool = False) -> "RuleBase":
     """Load the rule base, or stop with every issue on stderr (exit 1, or 2 if unreadable).
 
     Without --regler, a maintainer working in a checkout is told when the file they edit
@@ -150,12 +186,18 @@ def load_rules(path: Path | None, *, quiet: bool = False) -> RuleBase:
     try:
         return load(path)
     except RuleBaseError as e:
-        unreadable = any(i.line == 0 for i in e.issues)
-        for issue in e.issues:
-            err(str(issue))
-        if not unreadable:
-            err(f"Fant {len(e.issues)} feil i regelverket. Rett dem og kjør «soknad valider».")
-        raise typer.Exit(EXIT_USAGE if unreadable else EXIT_DATA) from None
+        rule_base_failed(e)
+
+
+def rule_base_failed(e: "RuleBaseError") -> NoReturn:
+    """Every issue on stderr; exit 1 for an invalid rule base, 2 for one that cannot be read."""
+    unreadable = any(i.line == 0 for i in e.issues)
+    for issue in e.issues:
+        err(str(issue))
+    if not unreadable:
+        them = "den" if len(e.issues) == 1 else "dem"
+        err(f"Fant {len(e.issues)} feil i regelverket. Rett {them} og kjør «soknad valider».")
+    raise typer.Exit(EXIT_USAGE if unreadable else EXIT_DATA) from None
 
 
 def note_edited_checkout() -> Path | None:
@@ -215,7 +257,7 @@ def complete_from(values: Callable[[typer.Context], Iterable[str]]) -> Callable[
     return complete
 
 
-def rules_for_completion(ctx: typer.Context) -> RuleBase:
+def rules_for_completion(ctx: typer.Context) -> "RuleBase":
     from .rules import load
 
     path = ctx.params.get("regler") or os.environ.get(ENV_VAR)
@@ -275,8 +317,8 @@ def help_(
     command = group.get_command(root, kommando)  # type: ignore[attr-defined]
     if command is None:
         names = _command_names(ctx)
-        close = difflib.get_close_matches(kommando, names, n=1)
-        hint = f"Mente du '{close[0]}'?" if close else "Kommandoene: " + ", ".join(names)
+        close = close_match(kommando, names)
+        hint = f"Mente du '{close}'?" if close else "Kommandoene: " + ", ".join(names)
         fail(f"Ukjent kommando '{kommando}'.", EXIT_USAGE, hint)
     sub = typer.Context(command, info_name=kommando, parent=root)
     typer.echo(command.get_help(sub))
@@ -329,8 +371,8 @@ _CLICK_MESSAGES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
 def _no_such_option(option: str, possible: str | None) -> str:
     text = f"Ukjent valg: {option}."
     if possible:
-        close = difflib.get_close_matches(option, [p.strip() for p in possible.split(",")], n=1)
-        text += f" Mente du {close[0]}?" if close else f" Mulige valg: {possible}."
+        close = close_match(option, [p.strip() for p in possible.split(",")])
+        text += f" Mente du {close}?" if close else f" Mulige valg: {possible}."
     return text
 
 
@@ -420,4 +462,4 @@ def main() -> None:
 
 
 # The commands register themselves on `app`; imported last, as they import from here.
-from . import cmd_info, cmd_run  # noqa: E402, F401
+from . import cmd_info, cmd_regelverk, cmd_run  # noqa: E402, F401

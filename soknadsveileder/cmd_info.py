@@ -1,14 +1,12 @@
 """Commands that show the rule base: `ordninger`, `valider` and `skjema`."""
 
-from __future__ import annotations
-
-import difflib
 import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from .answers import close_match
 from .cli import (
     EXIT_USAGE,
     Command,
@@ -91,8 +89,8 @@ def ordninger(
     if ordning is not None:
         ids = [s.id for s in rules.schemes]
         if ordning not in ids:
-            close = difflib.get_close_matches(ordning, ids, n=1)
-            hint = f"Mente du '{close[0]}'?" if close else "Kjente ordninger: " + ", ".join(ids)
+            close = close_match(ordning, ids)
+            hint = f"Mente du '{close}'?" if close else "Kjente ordninger: " + ", ".join(ids)
             fail(f"Fant ingen ordning med id '{ordning}'.", EXIT_USAGE, hint)
         schemes = [rules.scheme(ordning)]
     warnings = engine.rule_base_warnings(rules, when)
@@ -127,10 +125,17 @@ def valider(
             show_default=False,
         ),
     ] = None,
+    streng: Annotated[
+        bool, typer.Option("--streng", help="Regn advarslene som feil (kode 1), for eksempel før en commit.")
+    ] = False,
     regler: RulesOption = None,
 ) -> None:
-    """Sjekk et regelverk og vis alle feil med fil, linje og sti."""
-    from .cli import note_edited_checkout
+    """Sjekk et regelverk: alle feil og advarsler med fil, linje og et råd."""
+    from .cli import EXIT_DATA, note_edited_checkout, rule_base_failed
+    from .lint import lint
+    from .problems import RuleBaseError
+    from .rulebuilder import build_located
+    from .rules import bundled_path, read_text
 
     path = fil or regler
     if path is None:
@@ -139,12 +144,22 @@ def valider(
         path = note_edited_checkout()
         if path is not None:
             err(f"Merk: sjekker derfor {path}.")
-    rules = load_rules(path, quiet=True)
-    items = len(rules.checklist_items)
+    real = path if path is not None else bundled_path()
+    try:
+        located = build_located(read_text(real), str(real), real)  # fresh, with lines: no cache
+    except RuleBaseError as e:
+        rule_base_failed(e)
+    rules = located.rules
+    warnings = lint(located)
+    for warning in warnings:
+        err(warning.show(str(real)))
     typer.echo(
-        f"{rules.path}: gyldig. {len(rules.questions)} spørsmål, {len(rules.schemes)} ordninger, "
-        f"{items} sjekkpunkter (versjon {rules.version}, oppdatert {rules.updated.isoformat()})."
+        f"{real}: gyldig. {len(rules.questions)} spørsmål, {len(rules.schemes)} ordninger, "
+        f"{len(rules.checklist_items)} sjekkpunkter (versjon {rules.version}, oppdatert {rules.updated.isoformat()})"
+        + (f", {len(warnings)} {'advarsel' if len(warnings) == 1 else 'advarsler'}." if warnings else ".")
     )
+    if warnings and streng:
+        fail(f"{len(warnings)} {'advarsel' if len(warnings) == 1 else 'advarsler'} med --streng.", EXIT_DATA)
 
 
 @app.command(cls=Command)

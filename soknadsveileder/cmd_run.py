@@ -1,7 +1,5 @@
 """Commands that assess companies: `veileder` (one, interactively) and `sjekk` (many)."""
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 import sys
@@ -15,9 +13,11 @@ from .cli import (
     EXIT_USAGE,
     Command,
     DateOption,
+    EarlierRulesOption,
     RulesOption,
     app,
     complete_from,
+    earlier_rules,
     err,
     fail,
     load_rules,
@@ -29,14 +29,16 @@ from .interrupt import exit_code
 
 if TYPE_CHECKING:
     from .model import AnswerValue, RuleBase
+    from .saved import Saved
 
 
 # --- soknad veileder ----------------------------------------------------------------------
 
 
-def _read_answers(path: Path, rules: RuleBase) -> dict[str, AnswerValue]:
+def _read_answers(path: Path, rules: "RuleBase") -> "tuple[dict[str, AnswerValue], Saved | None]":
     from .answers import AnswerError, parse_record
     from .batch import loads
+    from .saved import adapt
 
     try:
         data = read_bytes(path)
@@ -47,17 +49,19 @@ def _read_answers(path: Path, rules: RuleBase) -> dict[str, AnswerValue]:
         fail(f"{path}: filen er ikke gyldig UTF-8.", EXIT_DATA)
     except ValueError as e:
         fail(f"{path}: {e}", EXIT_DATA)
-    saved = value.get("regelverk") if isinstance(value, dict) else None
-    if isinstance(saved, dict) and saved.get("versjon") != rules.version:
-        err(f"Merk: svarene i {path} ble lagret med regelverk {saved.get('versjon')}; nå brukes {rules.version}.")
+    record, saved = adapt(rules, value)
+    if saved is not None:
+        err(f"Merk: svarene i {path} ble lagret med regelverk {saved.version}; nå brukes {rules.version}.")
+        for note in saved.notes:
+            err(f"Merk: {note}")
     try:
-        return parse_record(rules, value)
+        return parse_record(rules, record), saved
     except AnswerError as e:
         lines = [f"{path}: {error.field + ': ' if error.field else ''}{error.message}" for error in e.errors]
         fail("\n".join(lines), EXIT_DATA)
 
 
-def _answers_document(rules: RuleBase, when: dt.date, answers: dict[str, AnswerValue]) -> str:
+def _answers_document(rules: "RuleBase", when: dt.date, answers: "dict[str, AnswerValue]") -> str:
     """A saved answer file: the answers plus the rule base and date they were given for."""
     document = {
         "regelverk": {"versjon": rules.version, "oppdatert": rules.updated.isoformat()},
@@ -74,7 +78,7 @@ def _check_output_dir(path: Path | None, option: str) -> None:
         fail(f"{option} {path}: dette er en mappe, ikke en fil.", EXIT_USAGE)
 
 
-def _still_to_ask(rules: RuleBase, given: dict[str, AnswerValue]) -> list[str]:
+def _still_to_ask(rules: "RuleBase", given: "dict[str, AnswerValue]") -> list[str]:
     """The questions the guide would ask, in order, if each were answered «vet ikke»."""
     from . import engine
 
@@ -86,12 +90,17 @@ def _still_to_ask(rules: RuleBase, given: dict[str, AnswerValue]) -> list[str]:
     return asked
 
 
-def _write(path: Path, text: str, done: str) -> None:
+def _write(path: Path, text: str | bytes, done: str) -> None:
     try:
         write_atomic(path, text)
     except FileProblem as e:
         fail(str(e), EXIT_USAGE, "Ingenting ble skrevet; en eksisterende fil er uendret.")
     err(f"{done} {path}.")
+
+
+ExcelOption = Annotated[
+    bool, typer.Option("--excel", help="CSV slik norsk Excel vil ha den: semikolon, UTF-8 med BOM, CRLF.")
+]
 
 
 @app.command(cls=Command)
@@ -115,6 +124,7 @@ def veileder(
             "--sjekkliste", metavar="FIL", help="Skriv resultatet og sjekklisten som Markdown.", show_default=False
         ),
     ] = None,
+    tidligere_regelverk: EarlierRulesOption = None,
     regler: RulesOption = None,
     dato: DateOption = None,
 ) -> None:
@@ -125,7 +135,8 @@ def veileder(
     rules = load_rules(regler)
     _check_output_dir(lagre_svar, "--lagre-svar")
     _check_output_dir(sjekkliste, "--sjekkliste")
-    given = _read_answers(svar, rules) if svar else {}
+    given, saved = _read_answers(svar, rules) if svar else ({}, None)
+    earlier = earlier_rules(tidligere_regelverk) if saved is not None else None
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     if not terminal:
         missing = _still_to_ask(rules, given)
@@ -157,14 +168,22 @@ def veileder(
     from .markdown import result_markdown
 
     result = engine.evaluate(rules, answers, when)
-    render.result_screen(render.make_console(), rules, result, answers)
+    since = None
+    if saved is not None and earlier is not None:
+        from .saved import changed_since
+
+        since = changed_since(saved, earlier(saved.version), rules, answers, when)
+    render.result_screen(render.make_console(), rules, result, answers, since)
     if lagre_svar is not None:
         _write(lagre_svar, _answers_document(rules, when, answers), "Svarene er lagret i")
     if sjekkliste is not None:
-        _write(sjekkliste, result_markdown(rules, result, answers), "Resultatet og sjekklisten er skrevet til")
+        _write(sjekkliste, result_markdown(rules, result, answers, since), "Resultatet og sjekklisten er skrevet til")
 
 
 # --- soknad sjekk -------------------------------------------------------------------------
+
+
+FORMATS = ("json", "tabell", "csv", "xlsx")
 
 
 @app.command(cls=Command)
@@ -173,33 +192,124 @@ def sjekk(
     filer: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="FIL", help="JSON-filer med svar. Uten filer, eller med -, leses stdin.", show_default=False
+            metavar="FIL",
+            help="Filer med svar: JSON, CSV (.csv) eller Excel (.xlsx). Uten filer, eller med -, leses stdin.",
+            show_default=False,
         ),
     ] = None,
     format: Annotated[
         str,
         typer.Option(
             "--format",
-            metavar="[json|tabell]",
-            help="json (JSON Lines) eller tabell.",
-            autocompletion=complete_from(lambda ctx: ("json", "tabell")),
+            metavar="[json|tabell|csv|xlsx]",
+            help="json (JSON Lines), tabell for mennesker, csv, eller xlsx (Excel, med -o).",
+            autocompletion=complete_from(lambda ctx: FORMATS),
         ),
     ] = "json",
+    inndata: Annotated[
+        str | None,
+        typer.Option(
+            "--inndata",
+            metavar="[json|csv|xlsx]",
+            help="Formatet på inndata når filendelsen ikke sier det, for eksempel på stdin.",
+            show_default=False,
+            autocompletion=complete_from(lambda ctx: ("json", "csv", "xlsx")),
+        ),
+    ] = None,
+    ark: Annotated[
+        str | None,
+        typer.Option("--ark", metavar="NAVN", help="Arket i Excel-filen. Standard er det første.", show_default=False),
+    ] = None,
+    utfil: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--utfil",
+            metavar="FIL",
+            help="Skriv resultatet til en fil, helt eller ikke i det hele tatt.",
+            show_default=False,
+        ),
+    ] = None,
+    excel: ExcelOption = False,
+    oppsummering: Annotated[
+        bool,
+        typer.Option(
+            "--oppsummering", help="Vis hvor mange poster hver ordning passer, og hvilke svar som oftest mangler."
+        ),
+    ] = False,
     fail_if_none: Annotated[
         bool, typer.Option("--fail-if-none", help="Avslutt med kode 1 også når ingen ordning passer en post.")
     ] = False,
+    tidligere_regelverk: EarlierRulesOption = None,
     regler: RulesOption = None,
     dato: DateOption = None,
 ) -> None:
-    """Vurder svar fra JSON (JSON Lines, ett objekt eller en liste) og skriv én JSON-linje per post."""
-    from .checking import run_batch
+    """Vurder mange bedrifter fra JSON, CSV eller Excel, og skriv én rad per post."""
+    from .checking import INPUT_KINDS, Options, run_batch
+    from .sinks import binary_target_ok
 
-    if format not in ("json", "tabell"):
-        fail(f"--format: ukjent format '{format}'.", EXIT_USAGE, "Bruk json eller tabell.")
+    if format not in FORMATS:
+        fail(f"--format: ukjent format '{format}'.", EXIT_USAGE, "Bruk json, tabell, csv eller xlsx.")
+    if inndata is not None and inndata not in INPUT_KINDS:
+        fail(f"--inndata: ukjent format '{inndata}'.", EXIT_USAGE, "Bruk json, csv eller xlsx.")
+    if excel and format != "csv":
+        fail("--excel gjelder CSV.", EXIT_USAGE, "Bruk --format csv --excel.")
+    if format == "xlsx" and not binary_target_ok(utfil):
+        fail(
+            "En Excel-fil skrives ikke til en terminal eller et rør.",
+            EXIT_USAGE,
+            "Gi filen med -o, for eksempel -o resultat.xlsx.",
+        )
+    _check_output_dir(utfil, "-o")
     when = today(dato)
     rules = load_rules(regler)
+    options = Options(
+        paths=filer or [],
+        fmt=format,
+        fail_if_none=fail_if_none,
+        earlier=earlier_rules(tidligere_regelverk),
+        kind=inndata,
+        sheet=ark,
+        output=utfil,
+        excel=excel,
+        summary=oppsummering,
+    )
     try:
-        code = run_batch(rules, when, filer or [], format, fail_if_none)
+        code = run_batch(rules, when, options)
     except FileProblem as e:
         fail(str(e), EXIT_USAGE)
     raise typer.Exit(code)
+
+
+# --- soknad mal -----------------------------------------------------------------------------
+
+
+@app.command(cls=Command)
+@pipe_safe
+def mal(
+    utfil: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--utfil",
+            metavar="FIL",
+            help="Skriv malen til en fil: .xlsx gir en Excel-fil med nedtrekkslister, ellers CSV.",
+            show_default=False,
+        ),
+    ] = None,
+    excel: ExcelOption = False,
+    regler: RulesOption = None,
+) -> None:
+    """Skriv en mal til utfylling: en kolonne per spørsmål og to eksempelrader."""
+    from .template import template_csv, template_xlsx
+
+    _check_output_dir(utfil, "-o")
+    rules = load_rules(regler)
+    if utfil is not None and utfil.suffix.lower() == ".xlsx":
+        _write(utfil, template_xlsx(rules), "Malen er skrevet til")
+        return
+    text = template_csv(rules, excel)
+    if utfil is not None:
+        _write(utfil, text.encode("utf-8"), "Malen er skrevet til")
+    else:
+        sys.stdout.write(text)

@@ -28,11 +28,11 @@ from enum import Enum
 from functools import lru_cache
 from itertools import combinations
 
-from .answers import Answers
 from .model import (
     AllOf,
     Alternative,
     Answered,
+    Answers,
     AnswerValue,
     AnyOf,
     Assessment,
@@ -51,6 +51,7 @@ from .model import (
     Source,
     Status,
 )
+from .space import all_conditions, betweens
 
 Truth = bool | None
 ANSWER_PREFIX = "Svar på: "  # starts the change that lists unanswered question ids
@@ -336,8 +337,8 @@ def _probes(rules: RuleBase) -> Mapping[str, tuple[AnswerValue, ...]]:
     enough.
     """
     bounds: dict[str, set[int]] = {q.id: set() for q in rules.questions}
-    for c in _all_conditions(rules):
-        for b in _between(c):
+    for c in all_conditions(rules):
+        for b in betweens(c):
             for edge in (b.minimum, b.maximum):
                 if edge is not None:
                     bounds[b.question].update({edge - 1, edge, edge + 1})
@@ -362,8 +363,8 @@ def _probes(rules: RuleBase) -> Mapping[str, tuple[AnswerValue, ...]]:
 def _cuts(rules: RuleBase) -> Mapping[str, tuple[int, ...]]:
     """For each number question, the values at which some condition can change."""
     cuts: dict[str, set[int]] = {q.id: set() for q in rules.questions if q.type == "tall"}
-    for c in _all_conditions(rules):
-        for b in _between(c):
+    for c in all_conditions(rules):
+        for b in betweens(c):
             if b.minimum is not None:
                 cuts[b.question].add(b.minimum)
             if b.maximum is not None:
@@ -385,26 +386,6 @@ def signature(rules: RuleBase, answers: Answers) -> tuple[tuple[str, AnswerValue
             value = bisect_right(cuts[qid], value)
         key.append((qid, value))
     return tuple(key)
-
-
-def _all_conditions(rules: RuleBase) -> list[Condition]:
-    conditions: list[Condition] = [c.condition for s in rules.schemes for c in s.criteria]
-    conditions += [r.when for s in rules.schemes for r in s.ranking]
-    conditions += [i.when for i in rules.checklist_items.values() if i.when is not None]
-    conditions += [q.when for q in rules.questions if q.when is not None]
-    conditions += [c.unclear.when for s in rules.schemes for c in s.criteria if c.unclear is not None]
-    conditions += [a.when for a in rules.alternatives if a.when is not None]
-    return conditions
-
-
-def _between(condition: Condition) -> Iterable[Between]:
-    if isinstance(condition, Between):
-        yield condition
-    elif isinstance(condition, AllOf | AnyOf):
-        for c in condition.items:
-            yield from _between(c)
-    elif isinstance(condition, Not):
-        yield from _between(condition.item)
 
 
 def _variants_of(rules: RuleBase, answers: Answers, question_id: str) -> Iterable[dict[str, AnswerValue]]:

@@ -7,7 +7,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 
@@ -68,6 +67,8 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         except OSError as e:
             raise os_problem(path, e, writing=True) from None
         return
+    import tempfile  # only writers need it; it costs a millisecond at start
+
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
@@ -75,7 +76,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, _mode_for(path))  # mkstemp makes -rw-------, right for secrets only
+        os.chmod(tmp, mode_for(path))  # mkstemp makes -rw-------, right for secrets only
         os.replace(tmp, path)
         tmp = None
     except OSError as e:
@@ -86,7 +87,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
                 os.unlink(tmp)
 
 
-def _mode_for(path: Path) -> int:
+def mode_for(path: Path) -> int:
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except OSError:

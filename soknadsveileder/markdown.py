@@ -7,6 +7,7 @@ happened after a passed deadline, and the other possibilities.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .engine import ANSWER_PREFIX
 from .model import AnswerValue, Assessment, Result, RuleBase, Status
@@ -33,7 +34,9 @@ def _details(a: Assessment) -> list[str]:
     return out
 
 
-def result_markdown(rules: RuleBase, result: Result, answers: Mapping[str, AnswerValue]) -> str:
+def result_markdown(
+    rules: RuleBase, result: Result, answers: Mapping[str, AnswerValue], since: Mapping[str, Any] | None = None
+) -> str:
     out = [
         "# Søkeveileder: resultat",
         "",
@@ -42,6 +45,10 @@ def result_markdown(rules: RuleBase, result: Result, answers: Mapping[str, Answe
     ]
     for w in result.warnings:
         out += [f"> **Advarsel:** {w}", ""]
+    if since is not None:
+        out += ["## Siden svarene ble lagret", ""]
+        out += [f"- {line}" for line in [*since["tekst"], *since["merknader"]]]
+        out.append("")
     out += ["## Svar", ""]
     out += [f"- {q}: **{a}**" for q, a in answers_lines(rules, answers)]
     out += ["", "## Anbefalte ordninger", ""]

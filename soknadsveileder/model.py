@@ -13,9 +13,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal, TypeAlias
 
+from .record import record
+
 AnswerValue: TypeAlias = str | tuple[str, ...] | bool | int | None
 """A parsed answer: a choice value, several choice values (a question with `flervalg`, in the
 order of the question's choices), a yes/no, a whole number, or None for unknown."""
+
+Answers: TypeAlias = Mapping[str, AnswerValue]
+"""Question id -> parsed value. A key that is present with None means "vet ikke"."""
 
 QuestionType: TypeAlias = Literal["valg", "ja_nei", "tall"]
 
@@ -35,14 +40,18 @@ FundsKind: TypeAlias = Literal["igjen", "lyst_ut"]
 FUNDS_KINDS: Mapping[str, str] = {"igjen": "igjen", "lyst_ut": "lyst ut"}
 
 
-@dataclass(frozen=True)
+@record(eq=False)
 class Choice:
+    """One value of a choice question, and the label users see."""
+
     value: str
     label: str
 
 
-@dataclass(frozen=True)
+@record(eq=False)
 class Question:
+    """A question of the guide, as the rule base declares it."""
+
     id: str
     type: QuestionType
     text: str
@@ -76,24 +85,34 @@ class Question:
         return ()
 
 
+# The rule base's classes are `record`s (see record.py: frozen dataclasses without generated
+# code, for start-up); the engine's per-evaluation results are stdlib dataclasses. Things
+# with an identity (a question, a source, a scheme, an assessment) compare by identity
+# (`eq=False`): two sources with the same text are still two sources. Values (the
+# conditions, funds, deadlines, checklist lines) compare by value.
+
 # --- Conditions -------------------------------------------------------------------------
 # Conditions are typed data over answer ids. The engine evaluates them with Kleene
 # three-valued logic: True, False, or None when an answer they need is unknown.
 
 
-@dataclass(frozen=True)
+@record
 class Equals:
+    """The answer is this value; for several values, one of them is."""
+
     question: str
     value: str | bool
 
 
-@dataclass(frozen=True)
+@record
 class OneOf:
+    """The answer is one of these values; for several values, at least one is."""
+
     question: str
     values: frozenset[str]
 
 
-@dataclass(frozen=True)
+@record
 class Between:
     """A whole-number answer within [minimum, maximum]; a missing bound is open."""
 
@@ -102,7 +121,7 @@ class Between:
     maximum: int | None
 
 
-@dataclass(frozen=True)
+@record
 class Answered:
     """Whether a question has a known answer. Never unknown itself."""
 
@@ -110,18 +129,24 @@ class Answered:
     answered: bool
 
 
-@dataclass(frozen=True)
+@record
 class AllOf:
+    """Every part holds (Kleene: false wins over unknown)."""
+
     items: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@record
 class AnyOf:
+    """At least one part holds (Kleene: true wins over unknown)."""
+
     items: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Not:
+    """The part does not hold; unknown stays unknown."""
+
     item: Condition
 
 
@@ -137,7 +162,7 @@ def condition_questions(condition: Condition) -> frozenset[str]:
     return frozenset({condition.question})
 
 
-@dataclass(frozen=True)
+@record(eq=False)
 class Source:
     """Where a fact comes from. `url` is the page itself, or None when no page is known."""
 
@@ -155,7 +180,7 @@ class Source:
         return f"{text}, {self.url}" if self.url else text
 
 
-@dataclass(frozen=True)
+@record(eq=False)
 class Unclear:
     """Answers for which the sources neither include nor exclude a company.
 
@@ -168,7 +193,7 @@ class Unclear:
     source: Source
 
 
-@dataclass(frozen=True)
+@record(eq=False)
 class Criterion:
     """One eligibility condition of a scheme, with the texts shown to the user."""
 
@@ -181,44 +206,54 @@ class Criterion:
     unclear: Unclear | None = None
 
 
-@dataclass(frozen=True)
+@record(eq=False)
 class RankRule:
+    """Points for the ranking of recommended schemes, with the reason shown as ★."""
+
     when: Condition
     points: int
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Funds:
+    """Money in a year: left of a budget (igjen) or announced in a call (lyst_ut)."""
+
     amount: int | None  # NOK; None when the sources do not say
     year: int
     approximate: bool
     kind: FundsKind = "igjen"
 
 
-@dataclass(frozen=True)
+@record
 class Deadline:
+    """An application deadline; `date` is None when the sources give none."""
+
     date: dt.date | None
     approximate: bool
     text: str
 
 
-@dataclass(frozen=True)
+@record(eq=False)
 class HistoryEntry:
+    """Something the sources say happened to a scheme in a year."""
+
     year: int
     text: str
     source: Source
 
 
-@dataclass(frozen=True)
+@record(eq=False)
 class ChecklistItem:
+    """A step of the checklist, shown when its condition holds."""
+
     id: str
     text: str
     when: Condition | None = None
     source: Source | None = None
 
 
-@dataclass(frozen=True)
+@record(eq=False)
 class Alternative:
     """A scheme outside the rule base's own, shown when none of those can be used."""
 
@@ -229,8 +264,10 @@ class Alternative:
     when: Condition | None = None
 
 
-@dataclass(frozen=True)
+@record(eq=False)
 class Scheme:
+    """A funding scheme: who it is for, its facts, conditions, checklist and sources."""
+
     id: str
     name: str
     description: str
@@ -251,8 +288,10 @@ class Scheme:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity, so per-rule-base work can be cached
+@record(eq=False)  # hashed by identity, so per-rule-base work can be cached
 class RuleBase:
+    """Everything in data/schemes.yaml, checked."""
+
     version: str
     updated: dt.date
     questions: tuple[Question, ...]
@@ -286,6 +325,8 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class DeadlineState:
+    """A deadline seen from a date: passed or open, and days left."""
+
     date: dt.date | None
     passed: bool | None
     days_left: int | None
@@ -293,8 +334,10 @@ class DeadlineState:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Assessment:
+    """How one scheme fits one set of answers, and why."""
+
     scheme: Scheme
     status: Status
     reasons: tuple[str, ...]
@@ -309,13 +352,17 @@ class Assessment:
 
 @dataclass(frozen=True)
 class ChecklistEntry:
+    """A line of the result's checklist: a step, a warning or a source."""
+
     text: str
     kind: Literal["steg", "advarsel", "kilde"] = "steg"
     item: str | None = None  # the `sjekkpunkter` id of a step
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Result:
+    """Everything the engine says about one set of answers on one date."""
+
     date: dt.date
     assessments: tuple[Assessment, ...]
     recommended: tuple[str, ...]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group
@@ -136,7 +137,8 @@ def schemes_table(console: Console, rules: RuleBase, schemes: Iterable[Scheme], 
         amount, _, kind = funds_short(s).rpartition(" ") if s.funds.amount is not None else ("ukjent", "", "")
         if kind == "ut":  # "lyst ut" is two words
             amount, kind = amount.removesuffix(" lyst"), "lyst ut"
-        money = f"{esc(amount)}\n{esc(kind)}\n[cyan]{funds_bar(s.funds.amount, largest)}[/cyan]\n{deadline_short(d)}"
+        parts = [esc(amount), esc(kind), f"[cyan]{funds_bar(s.funds.amount, largest)}[/cyan]", deadline_short(d)]
+        money = "\n".join(p for p in parts if p)
         table.add_row(what, nkr_text(s.nkr_levels), money)
     console.print(table)
 
@@ -217,8 +219,17 @@ def _facts(a: Assessment) -> list[tuple[str, str]]:
     return rows
 
 
-def result_screen(console: Console, rules: RuleBase, result: Result, answers: Mapping[str, AnswerValue]) -> None:
+def result_screen(
+    console: Console,
+    rules: RuleBase,
+    result: Result,
+    answers: Mapping[str, AnswerValue],
+    since: Mapping[str, Any] | None = None,
+) -> None:
     print_warnings(console, result.warnings)
+    if since is not None:
+        lines = [*since["tekst"], *since["merknader"]]
+        console.print(Panel(Text("\n".join(lines)), title="Siden svarene ble lagret", border_style="cyan"))
     by_status = {s: [a for a in result.assessments if a.status is s] for s in Status}
 
     console.rule("[bold green]Anbefalte ordninger[/bold green]")

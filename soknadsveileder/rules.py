@@ -1,62 +1,30 @@
-"""YAML -> model. Strict: every problem is reported at once, each with file, line and path.
+"""Finding, reading and loading the rule base, with a cache of the checked result.
 
-The rule base is edited by hand every year by people who are not programmers, so this
-module is deliberately unforgiving and deliberately chatty. `yamlsafe` turns the text into
-nodes without running anything; `yamlfields` reads typed values out of them; this module
-knows what a rule base is: sources, questions, checklist items, schemes and the other
-possibilities outside them.
-
-Every fact a user acts on is tied to a source: each source has an id under ``kilder``, a
-scheme lists the ids it uses, and each condition and history entry of a scheme names one of
-those. A condition without a source is an error, not a warning.
+The rule base is edited by hand every year by people who are not programmers, so loading it
+is strict: `rulebuilder` checks every field and reports every problem at once, with file,
+line and path. That check, and YAML itself, cost about 20 ms on every start. A rule base
+that passed once is therefore kept in a cache file, next to the exact text it was built
+from, and reused while the text and the code that built it are unchanged. Any doubt (a
+missing, unreadable, foreign or outdated cache file) means building it again from the YAML;
+the cache can only save time, never change a result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from importlib import resources
+import os
+import pickle
+import sys
 from pathlib import Path
-from typing import TypeVar
 
-from yaml.nodes import Node, SequenceNode
+from . import __version__
+from .files import FileProblem, read_bytes, write_atomic
+from .model import RuleBase
+from .problems import Issue, RuleBaseError
 
-from .files import FileProblem, read_bytes
-from .model import (
-    APPLICANT_TYPES,
-    FUNDS_KINDS,
-    AllOf,
-    Alternative,
-    Answered,
-    AnyOf,
-    Between,
-    ChecklistItem,
-    Choice,
-    Condition,
-    Criterion,
-    Deadline,
-    Equals,
-    Funds,
-    FundsKind,
-    HistoryEntry,
-    Not,
-    OneOf,
-    Question,
-    QuestionType,
-    RankRule,
-    RuleBase,
-    Scheme,
-    Source,
-    Unclear,
-)
-from .yamlfields import Fields, NodeReader, join
-from .yamlsafe import Issue, RuleBaseError, compose, keys, refused_tags
-
-RESERVED_IDS = frozenset({"id", "navn", "svar", "regelverk", "dato", "nr"})
 _MAX_BYTES = 5_000_000
-_TOP_KEYS = ("versjon", "oppdatert", "kilder", "sporsmal", "sjekkpunkter", "ordninger")
-_MIN_YEAR, _MAX_YEAR = 1990, 2100
-
-T = TypeVar("T")
+# The modules whose code decides what a rule base becomes: a change to any of them makes
+# every cached rule base outdated.
+_BUILDER_MODULES = ("model.py", "rulebuilder.py", "yamlfields.py", "yamlsafe.py", "problems.py")
 
 
 # --- Finding and reading the file -------------------------------------------------------
@@ -68,10 +36,9 @@ def bundled_path() -> Path:
     A wheel carries it inside the package (mapped there at build time); a source checkout
     or an editable install reads the same file at ``data/schemes.yaml`` in the repository.
     """
-    packaged = resources.files("soknadsveileder") / "data" / "schemes.yaml"
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "data" / "schemes.yaml"
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "schemes.yaml"
+    return packaged if packaged.is_file() else here.parent / "data" / "schemes.yaml"
 
 
 def read_text(path: Path) -> str:
@@ -120,565 +87,142 @@ def load(path: Path | None = None) -> RuleBase:
 
 def parse(text: str, name: str = "<regelverk>", path: Path | None = None) -> RuleBase:
     """Validate YAML text as a rule base. Raises `RuleBaseError` with every issue found."""
-    root = compose(text, name)
-    builder = _Builder(name)
-    rules = builder.rule_base(root, path)
-    if builder.issues or rules is None:
-        raise RuleBaseError(builder.issues or [Issue(name, 1, "", "Regelverket er ufullstendig.")])
+    stamp = (_code_stamp(), name, str(path), text)
+    cached = _cache_read(name, stamp)
+    if cached is not None:
+        return cached
+    from .rulebuilder import build  # YAML and the checks: only when there is no cached result
+
+    rules = build(text, name, path)
+    _cache_write(name, stamp, rules)
+    _archive(rules.version, text)
     return rules
 
 
-# --- Nodes to model ---------------------------------------------------------------------
+def load_spec(spec: str) -> RuleBase:
+    """A rule base from a file, or from git when written as REV:sti (HEAD:data/schemes.yaml)."""
+    path = Path(spec)
+    if path.exists() or ":" not in spec:
+        return load(path)
+    import subprocess
+
+    revision, _, inside = spec.partition(":")
+    try:
+        shown = subprocess.run(["git", "show", spec], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise RuleBaseError([Issue(spec, 0, "", f"Kunne ikke kjøre git for å lese filen ({e}).")]) from None
+    if shown.returncode != 0:
+        why = shown.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = f" ({why[-1]})" if why else ""
+        raise RuleBaseError([Issue(spec, 0, "", f"Fant ikke {inside} i git-revisjonen {revision}{detail}.")])
+    try:
+        text = shown.stdout.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RuleBaseError([Issue(spec, 0, "", "Filen er ikke gyldig UTF-8.")]) from None
+    return parse(text, spec)
 
 
-class _Builder(NodeReader):
-    """Builds the model from the node tree, recording every issue on the way."""
+# --- Earlier versions -----------------------------------------------------------------------
 
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.questions: dict[str, Question] = {}
-        self.sources: dict[str, Source] = {}
-        self.broken_sources: set[str] = set()  # ids of sources with errors of their own
 
-    def rule_base(self, root: Node | None, path: Path | None) -> RuleBase | None:
-        if root is None:
-            hint = "start med nøklene " + ", ".join(_TOP_KEYS[:-1]) + " og " + _TOP_KEYS[-1]
-            self.issues.append(Issue(self.name, 1, "", "Filen er tom.", hint))
-            return None
-        refused = refused_tags(root, self.name)
-        if refused:
-            self.issues.extend(refused)
-            return None
-        f = self.mapping(root, "", _TOP_KEYS, ("andre_muligheter",))
-        if f is None:
-            return None
-        version = self.text(f["versjon"][1], "versjon") if "versjon" in f else None
-        updated = self.date(f["oppdatert"][1], "oppdatert") if "oppdatert" in f else None
+def _archive_file(version: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    safe = "".join(c if c.isalnum() or c in ".-" else "_" for c in version)[:80]
+    return folder / "versjoner" / f"{safe}.yaml"
 
-        if "kilder" in f:
-            built = self.located(f["kilder"][1], "kilder", self.source, non_empty=True)
-            self.unique([(s.id, n, f"{p}.id") for s, n, p in built], "Kilden")
-            self.sources = {s.id: s for s, _, _ in built}
 
-        questions: list[Question] = []
-        if "sporsmal" in f:
-            for i, node in enumerate(self.sequence(f["sporsmal"][1], "sporsmal", non_empty=True)):
-                q = self.question(node, f"sporsmal[{i}]")
-                if q is None:
-                    continue
-                if q.id in self.questions:
-                    self.error(
-                        node, f"sporsmal[{i}].id", f"Spørsmålet '{q.id}' finnes fra før.", "hver id må være unik"
-                    )
-                else:
-                    self.questions[q.id] = q
-                    questions.append(q)
+def _archive(version: str, text: str) -> None:
+    """Keep the text of each version used on this machine, so answers saved under it can be
+    compared with a newer one later. The first text seen under a version is the one kept."""
+    path = _archive_file(version)
+    if path is None or path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+    except (OSError, FileProblem):
+        pass
 
-        items: dict[str, ChecklistItem] = {}
-        if "sjekkpunkter" in f:
-            located = self.located(f["sjekkpunkter"][1], "sjekkpunkter", self.checklist_item, non_empty=True)
-            self.unique([(c.id, n, f"{p}.id") for c, n, p in located], "Sjekkpunktet")
-            items = {c.id: c for c, _, _ in located}
 
-        schemes: list[Scheme] = []
-        if "ordninger" in f:
-            for i, node in enumerate(self.sequence(f["ordninger"][1], "ordninger", non_empty=True)):
-                s = self.scheme(node, f"ordninger[{i}]", items)
-                if s is None:
-                    continue
-                if any(other.id == s.id for other in schemes):
-                    self.error(
-                        node, f"ordninger[{i}].id", f"Ordningen '{s.id}' finnes fra før.", "hver id må være unik"
-                    )
-                else:
-                    schemes.append(s)
-
-        alternatives: list[Alternative] = []
-        if "andre_muligheter" in f:
-            located_alts = self.located(f["andre_muligheter"][1], "andre_muligheter", self.alternative)
-            self.unique([(a.id, n, f"{p}.id") for a, n, p in located_alts], "Muligheten")
-            alternatives = [a for a, _, _ in located_alts]
-
-        if self.issues or version is None or updated is None:
-            return None
-        return RuleBase(
-            version, updated, tuple(questions), tuple(schemes), items, dict(self.sources), tuple(alternatives), path
-        )
-
-    # Sources
-
-    def source(self, node: Node, path: str) -> Source | None:
-        f = self.mapping(node, path, ("id", "tittel", "utgiver", "aar"), ("url", "merknad"))
-        if f is None or "id" not in f:
-            return None
-        sid = self.ident(f["id"][1], join(path, "id"))
-        if len(f.keys() & {"tittel", "utgiver", "aar"}) < 3:
-            if sid is not None:
-                self.broken_sources.add(sid)
-            return None
-        title = self.text(f["tittel"][1], join(path, "tittel"))
-        publisher = self.text(f["utgiver"][1], join(path, "utgiver"))
-        year = self.integer(f["aar"][1], join(path, "aar"), minimum=_MIN_YEAR, maximum=_MAX_YEAR)
-        url = self.text(f["url"][1], join(path, "url")) if "url" in f else None
-        note = self.text(f["merknad"][1], join(path, "merknad")) if "merknad" in f else None
-        if url is not None and not url.startswith(("https://", "http://")):
-            self.error(f["url"][1], join(path, "url"), f"Ugyldig adresse '{url}'.", "en url starter med https://")
-            return None
-        if sid is None or title is None or publisher is None or year is None or ("merknad" in f and note is None):
-            if sid is not None:
-                self.broken_sources.add(sid)  # already reported; references to it are not
-            return None
-        return Source(sid, title, publisher, year, url, note)
-
-    def source_ref(self, node: Node, path: str, allowed: Mapping[str, Source] | None = None) -> Source | None:
-        """A `kilde: id` reference: to any source, or to one of `allowed` (a scheme's own)."""
-        sid = self.text(node, path)
-        if sid is None:
-            return None
-        pool = self.sources if allowed is None else allowed
-        if sid in pool:
-            return pool[sid]
-        if sid in self.broken_sources:
-            return None
-        if allowed is not None and sid in self.sources:
-            self.error(
-                node,
-                path,
-                f"Kilden '{sid}' står ikke under 'kilder' for denne ordningen.",
-                f"legg '{sid}' til i ordningens liste over kilder",
-            )
-        else:
-            self.error(node, path, f"Ukjent kilde '{sid}'.", self.suggest(sid, list(pool), "kjente kilder"))
+def archived(version: str) -> RuleBase | None:
+    """An earlier version of the rule base, if this machine has used it; else None."""
+    path = _archive_file(version)
+    if path is None or not path.is_file():
+        return None
+    try:
+        return load(path)
+    except RuleBaseError:
         return None
 
-    # Questions and checklist items
 
-    def question(self, node: Node, path: str) -> Question | None:
-        f = self.mapping(
-            node, path, ("id", "type", "tekst", "hjelp", "vet_ikke"), ("verdier", "flervalg", "min", "maks", "naar")
-        )
-        if f is None or "id" not in f or "type" not in f:
-            return None
-        qid = self.ident(f["id"][1], join(path, "id"))
-        if qid is not None and qid in RESERVED_IDS:
-            self.error(
-                f["id"][1],
-                join(path, "id"),
-                f"Id-en '{qid}' er reservert.",
-                "reserverte id-er: " + ", ".join(sorted(RESERVED_IDS)),
-            )
-            qid = None
-        qtype = self.text(f["type"][1], join(path, "type"))
-        if qtype not in ("valg", "ja_nei", "tall"):
-            if qtype is not None:
-                self.error(
-                    f["type"][1],
-                    join(path, "type"),
-                    f"Ukjent spørsmålstype '{qtype}'.",
-                    self.suggest(qtype, ["valg", "ja_nei", "tall"]),
-                )
-            return None
-        text = self.text(f["tekst"][1], join(path, "tekst")) if "tekst" in f else None
-        help_text = self.text(f["hjelp"][1], join(path, "hjelp")) if "hjelp" in f else None
-        allow_unknown = self.boolean(f["vet_ikke"][1], join(path, "vet_ikke")) if "vet_ikke" in f else None
-
-        choices: list[Choice] = []
-        multiple = False
-        if qtype == "valg":
-            if "verdier" not in f:
-                self.error(node, path, "Et valg-spørsmål må ha 'verdier'.")
-            else:
-                located = self.located(f["verdier"][1], join(path, "verdier"), self.choice, non_empty=True)
-                self.unique([(c.value, n, f"{p}.verdi") for c, n, p in located], "Verdien")
-                choices = [c for c, _, _ in located]
-            if "flervalg" in f:
-                multiple = bool(self.boolean(f["flervalg"][1], join(path, "flervalg")))
-        else:
-            for key in ("verdier", "flervalg"):
-                if key in f:
-                    self.error(f[key][0], join(path, key), f"Bare valg-spørsmål har '{key}', ikke type '{qtype}'.")
-        minimum = maximum = None
-        for key in ("min", "maks"):
-            if key in f:
-                if qtype != "tall":
-                    self.error(f[key][0], join(path, key), f"Bare tall-spørsmål har '{key}'.")
-                elif key == "min":
-                    minimum = self.integer(f[key][1], join(path, key))
-                else:
-                    maximum = self.integer(f[key][1], join(path, key))
-        if minimum is not None and maximum is not None and minimum > maximum:
-            self.error(f["maks"][1], join(path, "maks"), f"'maks' ({maximum}) er mindre enn 'min' ({minimum}).")
-        # `naar` may only look back (self.questions holds the earlier questions), so the
-        # order in the file is always an order in which the questions can be asked.
-        # A bad `naar` is reported, but the question is still registered, so that the
-        # conditions that refer to it do not pile up errors of their own.
-        when = None
-        if "naar" in f:
-            when = self.condition(f["naar"][1], join(path, "naar"), dict(self.questions), "spørsmål som står før dette")
-        if qid is None or text is None or help_text is None or allow_unknown is None:
-            return None
-        q_type: QuestionType = "valg" if qtype == "valg" else "ja_nei" if qtype == "ja_nei" else "tall"
-        return Question(qid, q_type, text, help_text, allow_unknown, tuple(choices), minimum, maximum, when, multiple)
-
-    def choice(self, node: Node, path: str) -> Choice | None:
-        f = self.mapping(node, path, ("verdi", "tekst"))
-        if f is None or len(f) < 2:
-            return None
-        value = self.ident(f["verdi"][1], join(path, "verdi"))
-        label = self.text(f["tekst"][1], join(path, "tekst"))
-        return Choice(value, label) if value is not None and label is not None else None
-
-    def checklist_item(self, node: Node, path: str) -> ChecklistItem | None:
-        f = self.mapping(node, path, ("id", "tekst"), ("naar", "kilde"))
-        if f is None or len(f.keys() & {"id", "tekst"}) < 2:
-            return None
-        cid = self.ident(f["id"][1], join(path, "id"))
-        text = self.text(f["tekst"][1], join(path, "tekst"))
-        when = self.condition(f["naar"][1], join(path, "naar"), self.questions) if "naar" in f else None
-        source = self.source_ref(f["kilde"][1], join(path, "kilde")) if "kilde" in f else None
-        if cid is None or text is None or ("naar" in f and when is None) or ("kilde" in f and source is None):
-            return None
-        return ChecklistItem(cid, text, when, source)
-
-    # Conditions
-
-    def condition(
-        self, node: Node, path: str, questions: dict[str, Question], scope: str = "spørsmålene"
-    ) -> Condition | None:
-        combinators = keys(node) & {"alle", "minst_en", "ikke"}
-        if combinators:
-            f = self.mapping(node, path, (), ("alle", "minst_en", "ikke"))
-            if f is None:
-                return None
-            if len(f) != 1:
-                self.error(
-                    node,
-                    path,
-                    "Bruk bare én av 'alle', 'minst_en' og 'ikke' i samme betingelse.",
-                    "legg den ene inni den andre",
-                )
-                return None
-            key, (_, value) = next(iter(f.items()))
-            if key == "ikke":
-                inner = self.condition(value, join(path, key), questions, scope)
-                return Not(inner) if inner is not None else None
-            parts = [
-                self.condition(n, f"{path}.{key}[{i}]", questions, scope)
-                for i, n in enumerate(self.sequence(value, join(path, key), non_empty=True))
-            ]
-            if not parts or any(p is None for p in parts):
-                return None
-            items = tuple(p for p in parts if p is not None)
-            return AllOf(items) if key == "alle" else AnyOf(items)
-
-        f = self.mapping(node, path, ("sporsmal",), ("er", "en_av", "min", "maks", "besvart"))
-        if f is None or "sporsmal" not in f:
-            return None
-        q_node = f["sporsmal"][1]
-        qid = self.text(q_node, join(path, "sporsmal"))
-        if qid is None:
-            return None
-        question = questions.get(qid)
-        if question is None:
-            self.error(
-                q_node,
-                join(path, "sporsmal"),
-                f"Ukjent spørsmål '{qid}' (betingelser kan bruke {scope}).",
-                self.suggest(qid, list(questions), "kjente spørsmål"),
-            )
-            return None
-        tests = [k for k in ("er", "en_av", "besvart") if k in f] + (["min/maks"] if f.keys() & {"min", "maks"} else [])
-        if len(tests) != 1:
-            self.error(
-                node,
-                path,
-                "En betingelse trenger nøyaktig én av 'er', 'en_av', 'min'/'maks' og 'besvart'.",
-                f"fant: {', '.join(tests) or 'ingen'}",
-            )
-            return None
-        test = tests[0]
-        if test == "besvart":
-            answered = self.boolean(f["besvart"][1], join(path, "besvart"))
-            return Answered(qid, answered) if answered is not None else None
-        if test == "min/maks":
-            return self.between(node, path, f, question)
-        if question.type == "tall":
-            self.error(node, path, f"'{qid}' er et tall-spørsmål; bruk 'min' og 'maks'.")
-            return None
-        if test == "er":
-            expected = self.answer_value(f["er"][1], join(path, "er"), question)
-            return Equals(qid, expected) if expected is not None else None
-        if question.type != "valg":
-            self.error(
-                node,
-                path,
-                f"'en_av' gjelder valg-spørsmål, men '{qid}' er et ja/nei-spørsmål.",
-                "bruk 'er: true' eller 'er: false'",
-            )
-            return None
-        values = [
-            self.answer_value(n, f"{path}.en_av[{i}]", question)
-            for i, n in enumerate(self.sequence(f["en_av"][1], join(path, "en_av"), non_empty=True))
-        ]
-        if not values or any(v is None for v in values):
-            return None
-        return OneOf(qid, frozenset(str(v) for v in values))
-
-    def between(self, node: Node, path: str, f: Fields, question: Question) -> Between | None:
-        if question.type != "tall":
-            self.error(
-                node,
-                path,
-                f"'min' og 'maks' gjelder tall-spørsmål, men '{question.id}' er av typen '{question.type}'.",
-                "bruk 'er' eller 'en_av'",
-            )
-            return None
-        # A bound outside the question's own range can never be crossed: a typing error.
-        span = {"minimum": question.minimum, "maximum": question.maximum}
-        lo = self.integer(f["min"][1], join(path, "min"), **span) if "min" in f else None
-        hi = self.integer(f["maks"][1], join(path, "maks"), **span) if "maks" in f else None
-        if ("min" in f and lo is None) or ("maks" in f and hi is None):
-            return None
-        if lo is not None and hi is not None and lo > hi:
-            self.error(f["maks"][1], join(path, "maks"), f"'maks' ({hi}) er mindre enn 'min' ({lo}).")
-            return None
-        return Between(question.id, lo, hi)
-
-    def answer_value(self, node: Node, path: str, question: Question) -> str | bool | None:
-        if question.type == "ja_nei":
-            return self.boolean(node, path)
-        value = self.text(node, path)
-        if value is None:
-            return None
-        allowed = [c.value for c in question.choices]
-        if value not in allowed:
-            self.error(
-                node, path, f"'{value}' er ikke en verdi for spørsmålet '{question.id}'.", self.suggest(value, allowed)
-            )
-            return None
-        return value
-
-    # Schemes
-
-    def scheme(self, node: Node, path: str, items: dict[str, ChecklistItem]) -> Scheme | None:
-        required = (
-            "id",
-            "navn",
-            "beskrivelse",
-            "forvalter",
-            "soker",
-            "for_hvem",
-            "nivaa",
-            "midler",
-            "frist",
-            "vilkaar",
-            "sjekkliste",
-            "kilder",
-            "historikk",
-            "etter_fristen",
-        )
-        f = self.mapping(node, path, required, ("rangering", "merknader"))
-        if f is None:
-            return None
-
-        def get(key: str, build: Callable[[Node, str], T | None]) -> T | None:
-            return build(f[key][1], join(path, key)) if key in f else None
-
-        sid = get("id", self.ident)
-        name = get("navn", self.text)
-        description = get("beskrivelse", self.text)
-        administrator = get("forvalter", self.text)
-        applicant = get("soker", self.applicant)
-        for_whom = get("for_hvem", self.text)
-        level = get("nivaa", self.level)
-        funds = get("midler", self.funds)
-        deadline = get("frist", self.deadline)
-        own = get("kilder", self.source_refs)
-        criteria = history = None
-        if own is not None:
-            if "vilkaar" in f:
-                located = self.located(
-                    f["vilkaar"][1], join(path, "vilkaar"), lambda n, p: self.criterion(n, p, own), non_empty=True
-                )
-                self.unique([(c.id, n, f"{p}.id") for c, n, p in located], "Vilkåret")
-                criteria = [c for c, _, _ in located]
-            history = get(
-                "historikk", lambda n, p: self.items(n, p, lambda n2, p2: self.history(n2, p2, own), non_empty=True)
-            )
-        checklist = get("sjekkliste", lambda n, p: self.checklist_refs(n, p, items))
-        after_deadline = get("etter_fristen", self.text)
-        ranking = self.items(f["rangering"][1], join(path, "rangering"), self.rank_rule) if "rangering" in f else []
-        notes = self.items(f["merknader"][1], join(path, "merknader"), self.text) if "merknader" in f else []
-        if (
-            sid is None
-            or name is None
-            or description is None
-            or administrator is None
-            or applicant is None
-            or for_whom is None
-            or level is None
-            or funds is None
-            or deadline is None
-            or own is None
-            or criteria is None
-            or history is None
-            or checklist is None
-            or after_deadline is None
-        ):
-            return None
-        return Scheme(
-            id=sid,
-            name=name,
-            description=description,
-            administrator=administrator,
-            applicant_types=applicant[0],
-            applicant_text=applicant[1],
-            for_whom=for_whom,
-            nkr_levels=level[0],
-            level_text=level[1],
-            funds=funds,
-            deadline=deadline,
-            criteria=tuple(criteria),
-            checklist=checklist,
-            sources=tuple(own.values()),
-            history=tuple(history),
-            after_deadline=after_deadline,
-            ranking=tuple(ranking),
-            notes=tuple(notes),
-        )
-
-    def source_refs(self, node: Node, path: str) -> dict[str, Source] | None:
-        located = self.located(node, path, self.source_ref, non_empty=True)
-        self.unique([(s.id, n, p) for s, n, p in located], "Kilden")
-        refs = {s.id: s for s, _, _ in located}
-        complete = isinstance(node, SequenceNode) and len(located) == len(node.value)
-        return refs if refs and complete else None
-
-    def applicant(self, node: Node, path: str) -> tuple[tuple[str, ...], str] | None:
-        f = self.mapping(node, path, ("typer", "tekst"))
-        if f is None or len(f) < 2:
-            return None
-        located = self.located(f["typer"][1], join(path, "typer"), self.text, non_empty=True)
-        kinds = [k for k, _, _ in located]
-        ok = bool(kinds)
-        for kind, n, p in located:
-            if kind not in APPLICANT_TYPES:
-                self.error(n, p, f"Ukjent søkertype '{kind}'.", self.suggest(kind, list(APPLICANT_TYPES)))
-                ok = False
-        text = self.text(f["tekst"][1], join(path, "tekst"))
-        return (tuple(kinds), text) if ok and kinds and text else None
-
-    def level(self, node: Node, path: str) -> tuple[tuple[int, ...], str] | None:
-        f = self.mapping(node, path, ("nkr", "tekst"))
-        if f is None or len(f) < 2:
-            return None
-        levels = self.items(
-            f["nkr"][1], join(path, "nkr"), lambda n, p: self.integer(n, p, minimum=1, maximum=8), non_empty=True
-        )
-        text = self.text(f["tekst"][1], join(path, "tekst"))
-        complete = isinstance(f["nkr"][1], SequenceNode) and len(levels) == len(f["nkr"][1].value)
-        return (tuple(levels), text) if levels and complete and text else None
-
-    def funds(self, node: Node, path: str) -> Funds | None:
-        f = self.mapping(node, path, ("belop", "aar", "omtrentlig", "art"))
-        if f is None or len(f) < 4:
-            return None
-        amount_node = f["belop"][1]
-        amount = None if self.is_null(amount_node) else self.integer(amount_node, join(path, "belop"), minimum=0)
-        # Funds are for calls this century; a year like 1999 is a typing error.
-        year = self.integer(f["aar"][1], join(path, "aar"), minimum=2000, maximum=_MAX_YEAR)
-        approximate = self.boolean(f["omtrentlig"][1], join(path, "omtrentlig"))
-        kind = self.text(f["art"][1], join(path, "art"))
-        if kind is not None and kind not in FUNDS_KINDS:
-            hint = "igjen: det som var igjen av årets midler; lyst_ut: det en utlysning lyste ut"
-            self.error(f["art"][1], join(path, "art"), f"Ukjent art '{kind}'.", hint)
-            return None
-        if (amount is None and not self.is_null(amount_node)) or year is None or approximate is None or kind is None:
-            return None
-        funds_kind: FundsKind = "lyst_ut" if kind == "lyst_ut" else "igjen"
-        return Funds(amount, year, approximate, funds_kind)
-
-    def deadline(self, node: Node, path: str) -> Deadline | None:
-        f = self.mapping(node, path, ("dato", "omtrentlig", "tekst"))
-        if f is None or len(f) < 3:
-            return None
-        date_node = f["dato"][1]
-        date = None if self.is_null(date_node) else self.date(date_node, join(path, "dato"))
-        if date is None and not self.is_null(date_node):
-            return None
-        approximate = self.boolean(f["omtrentlig"][1], join(path, "omtrentlig"))
-        text = self.text(f["tekst"][1], join(path, "tekst"))
-        return Deadline(date, approximate, text) if approximate is not None and text is not None else None
-
-    def criterion(self, node: Node, path: str, own: Mapping[str, Source]) -> Criterion | None:
-        required = ("id", "kilde", "hvis", "oppfylt", "ikke_oppfylt", "krav")
-        f = self.mapping(node, path, required, ("uavklart",))
-        if f is None or len(f.keys() & set(required)) < len(required):
-            return None
-        cid = self.ident(f["id"][1], join(path, "id"))
-        source = self.source_ref(f["kilde"][1], join(path, "kilde"), own)
-        cond = self.condition(f["hvis"][1], join(path, "hvis"), self.questions)
-        holds = self.text(f["oppfylt"][1], join(path, "oppfylt"))
-        fails = self.text(f["ikke_oppfylt"][1], join(path, "ikke_oppfylt"))
-        requirement = self.text(f["krav"][1], join(path, "krav"))
-        unclear = self.unclear(f["uavklart"][1], join(path, "uavklart"), own) if "uavklart" in f else None
-        if cid is None or source is None or cond is None or holds is None or fails is None or requirement is None:
-            return None
-        if "uavklart" in f and unclear is None:
-            return None
-        return Criterion(cid, cond, holds, fails, requirement, source, unclear)
-
-    def unclear(self, node: Node, path: str, own: Mapping[str, Source]) -> Unclear | None:
-        f = self.mapping(node, path, ("naar", "tekst", "kilde"))
-        if f is None or len(f) < 3:
-            return None
-        when = self.condition(f["naar"][1], join(path, "naar"), self.questions)
-        text = self.text(f["tekst"][1], join(path, "tekst"))
-        source = self.source_ref(f["kilde"][1], join(path, "kilde"), own)
-        return Unclear(when, text, source) if when is not None and text is not None and source is not None else None
-
-    def history(self, node: Node, path: str, own: Mapping[str, Source]) -> HistoryEntry | None:
-        f = self.mapping(node, path, ("aar", "tekst", "kilde"))
-        if f is None or len(f) < 3:
-            return None
-        year = self.integer(f["aar"][1], join(path, "aar"), minimum=_MIN_YEAR, maximum=_MAX_YEAR)
-        text = self.text(f["tekst"][1], join(path, "tekst"))
-        source = self.source_ref(f["kilde"][1], join(path, "kilde"), own)
-        return HistoryEntry(year, text, source) if year is not None and text is not None and source else None
-
-    def rank_rule(self, node: Node, path: str) -> RankRule | None:
-        f = self.mapping(node, path, ("naar", "poeng", "tekst"))
-        if f is None or len(f) < 3:
-            return None
-        cond = self.condition(f["naar"][1], join(path, "naar"), self.questions)
-        points = self.integer(f["poeng"][1], join(path, "poeng"), minimum=-100, maximum=100)
-        text = self.text(f["tekst"][1], join(path, "tekst"))
-        return RankRule(cond, points, text) if cond is not None and points is not None and text is not None else None
-
-    def checklist_refs(self, node: Node, path: str, items: dict[str, ChecklistItem]) -> tuple[str, ...] | None:
-        located = self.located(node, path, self.text, non_empty=True)
-        ok = bool(located)
-        for ref, n, p in located:
-            if ref not in items:
-                self.error(n, p, f"Ukjent sjekkpunkt '{ref}'.", self.suggest(ref, list(items)))
-                ok = False
-        self.unique(located, "Sjekkpunktet")
-        return tuple(r for r, _, _ in located) if ok else None
-
-    # The other possibilities
-
-    def alternative(self, node: Node, path: str) -> Alternative | None:
-        f = self.mapping(node, path, ("id", "navn", "tekst", "kilde"), ("naar",))
-        if f is None or len(f.keys() & {"id", "navn", "tekst", "kilde"}) < 4:
-            return None
-        aid = self.ident(f["id"][1], join(path, "id"))
-        name = self.text(f["navn"][1], join(path, "navn"))
-        text = self.text(f["tekst"][1], join(path, "tekst"))
-        source = self.source_ref(f["kilde"][1], join(path, "kilde"))
-        when = self.condition(f["naar"][1], join(path, "naar"), self.questions) if "naar" in f else None
-        if aid is None or name is None or text is None or source is None or ("naar" in f and when is None):
-            return None
-        return Alternative(aid, name, text, source, when)
+# --- The cache ----------------------------------------------------------------------------
 
 
-__all__ = ["Issue", "RuleBaseError", "bundled_path", "edited_checkout_file", "load", "parse", "read_text"]
+def cache_dir() -> Path | None:
+    """Where checked rule bases are kept; None when SOKNAD_MELLOMLAGER=0 turns it off."""
+    if os.environ.get("SOKNAD_MELLOMLAGER") == "0":
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "soknad"
+
+
+def _cache_file(name: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    # One file per rule-base path, so editing a file many times leaves one cache file.
+    safe = "".join(c if c.isalnum() else "_" for c in os.path.abspath(name))[-120:]
+    return folder / f"regelverk-{safe}.pickle"
+
+
+def _code_stamp() -> tuple[object, ...]:
+    here = Path(__file__).resolve().parent
+    stats: list[tuple[str, int | None, int | None]] = []
+    for module in _BUILDER_MODULES:
+        try:
+            st = (here / module).stat()
+            stats.append((module, st.st_size, st.st_mtime_ns))
+        except OSError:
+            stats.append((module, None, None))
+    return (__version__, sys.version, tuple(stats))
+
+
+def _cache_read(name: str, stamp: tuple[object, ...]) -> RuleBase | None:
+    path = _cache_file(name)
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as f:
+            cached_stamp, rules = pickle.load(f)
+    except Exception:  # missing, unreadable, truncated or foreign: build it again
+        return None
+    if cached_stamp != stamp or not isinstance(rules, RuleBase):
+        return None
+    return rules
+
+
+def _cache_write(name: str, stamp: tuple[object, ...], rules: RuleBase) -> None:
+    path = _cache_file(name)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps((stamp, rules), protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, FileProblem, pickle.PicklingError):
+        pass  # a read-only home or a full disk costs time, never a result
+
+
+__all__ = [
+    "Issue",
+    "RuleBaseError",
+    "archived",
+    "bundled_path",
+    "cache_dir",
+    "edited_checkout_file",
+    "load",
+    "load_spec",
+    "parse",
+    "read_text",
+]

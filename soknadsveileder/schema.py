@@ -148,6 +148,17 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             },
             "andre_muligheter": {"type": "array", "items": alternative},
             "advarsler": strings,
+            "endret_siden": {
+                "description": "Bare for en lagret svarfil fra en annen versjon av regelverket.",
+                "type": "object",
+                "required": ["regelverk", "endringer", "tekst", "merknader"],
+                "properties": {
+                    "regelverk": {"type": "string"},
+                    "endringer": {"type": ["array", "null"]},
+                    "tekst": strings,
+                    "merknader": strings,
+                },
+            },
         },
     }
     error = {

@@ -14,7 +14,8 @@ from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .yamlsafe import BOOL, INT, NULL, STR, Issue, describe
+from .problems import Issue
+from .yamlsafe import BOOL, INT, NULL, STR, describe
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -34,6 +35,7 @@ class NodeReader:
     def __init__(self, name: str) -> None:
         self.name = name
         self.issues: list[Issue] = []
+        self.lines: dict[int, int] = {}  # id(object built) -> the line it came from, for lint
 
     # Reporting
 
@@ -95,6 +97,7 @@ class NodeReader:
             item_path = f"{path}[{i}]"
             value = build(item, item_path)
             if value is not None:
+                self.lines[id(value)] = item.start_mark.line + 1
                 out.append((value, item, item_path))
         return out
 

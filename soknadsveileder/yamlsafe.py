@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -25,31 +24,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem in a rule base, located precisely enough to fix without searching."""
-
-    file: str
-    line: int
-    path: str
-    message: str
-    hint: str | None = None
-
-    def __str__(self) -> str:
-        # Line 0 is a problem with the file itself (missing, unreadable), not a place in it.
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
-
-
-class RuleBaseError(Exception):
-    """The rule base could not be read or is invalid. Carries every issue found."""
-
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = sorted(issues, key=lambda i: (i.file, i.line))
-        super().__init__("\n".join(str(i) for i in self.issues))
-
+from .problems import Issue, RuleBaseError
 
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"

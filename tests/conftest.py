@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,9 @@ from soknadsveileder.rules import load
 # prompt_toolkit asks a real terminal for the cursor position; pipes and ptys in tests
 # never answer, so switch the question off for every prompt the tests drive.
 os.environ["PROMPT_TOOLKIT_NO_CPR"] = "1"
+# The rule-base cache goes to a folder of the test run, not the user's home; every
+# subprocess inherits it, so the CLI runs exercise the cache as users do.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="soknad-test-cache-")
 
 
 @pytest.fixture(scope="session")

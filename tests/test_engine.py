@@ -292,3 +292,37 @@ def test_exhaustive_invariants_and_snapshot(rules):
     assert SNAPSHOT.read_text(encoding="utf-8") == text, (
         "Utfallene har endret seg. Kjør SOKNAD_OPPDATER_SNAPSHOT=1 pytest tests/test_engine.py og se over git diff."
     )
+
+
+# --- Ranking tiebreaks and the all-passed warning, on a rule base made for them -------------
+
+RANGERING = TESTS / "regler" / "rangering.yaml"
+
+
+def test_ranking_tiebreaks_points_then_open_deadline_then_funds_then_file_order():
+    """Written from the README's rule: D has most points though its deadline passed; of the
+    rest, the open deadlines (A, E, C) come before the passed one (B), by funds, and A before
+    E, equal in everything, by file order."""
+    from soknadsveileder.rules import load
+
+    rules = load(RANGERING)
+    result = engine.evaluate(rules, {"bransje": ("industri",)}, dt.date(2021, 9, 1))
+    assert result.recommended == ("d-to-poeng", "a-apen-5", "e-apen-5", "c-apen-1", "b-passert-9")
+    assert result.warnings == ()  # some deadlines are still open
+    late = engine.evaluate(rules, {"bransje": ("industri",)}, dt.date(2021, 10, 2))
+    assert late.recommended[:2] == ("d-to-poeng", "b-passert-9")  # all passed: funds decide
+    assert any(w.startswith("Alle fristene i regelverket er passert per 2021-10-02") for w in late.warnings)
+    on_the_day = engine.evaluate(rules, {"bransje": ("industri",)}, dt.date(2021, 10, 1))
+    assert not any(w.startswith("Alle fristene") for w in on_the_day.warnings)  # 1 October is still open
+
+
+def test_a_checklist_step_waits_for_its_condition_to_hold():
+    """A step whose condition is unknown is not shown: with praksis unknown, neither route to
+    a fagbrev is claimed; the step that says how to find out is."""
+    from soknadsveileder.rules import load
+
+    rules = load()
+    result = engine.evaluate(rules, {"bransje": ("bygg",), "behov": "fagbrev"}, OPEN)
+    items = [e.item for e in result.checklist if e.item]
+    assert "fagbrev-vei-ukjent" in items and "fagbrev-kompetanse-ukjent" in items
+    assert not {"praksiskandidat", "fagbrev-paa-jobb", "fagbrev-under-ett-aar", "fagbrev-formalisere"} & set(items)

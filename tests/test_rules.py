@@ -302,3 +302,47 @@ def test_the_fast_yaml_path_builds_the_same_nodes_as_the_checked_one(path):
     assert (fast is None) == (checked is None)
     if fast is not None:
         assert _tree(fast) == _tree(checked)
+
+
+# --- The cache of checked rule bases ------------------------------------------------------
+
+
+def test_a_checked_rule_base_is_cached_and_reused(tmp_path, monkeypatch):
+    from soknadsveileder import rules as rules_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "regler.yaml"
+    path.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    first = load(path)
+    files = list((tmp_path / "cache" / "soknad").glob("*.pickle"))
+    assert len(files) == 1
+    built = []
+    monkeypatch.setattr("soknadsveileder.rulebuilder.build", lambda *a: built.append(a))
+    second = load(path)  # from the cache: the builder is not called
+    assert built == [] and second.version == first.version and [s.id for s in second.schemes] == ["ordning-a"]
+    assert second.path == path
+    # An edit, however small, is seen at once.
+    path.write_text(path.read_text(encoding="utf-8").replace("Ordning A", "Ordning B"), encoding="utf-8")
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert load(path).schemes[0].name == "Ordning B"
+    assert len(list((tmp_path / "cache" / "soknad").glob("*.pickle"))) == 1  # one file per rule base
+    # A damaged cache file is ignored, and an invalid file is never cached as valid.
+    files[0].write_bytes(b"\x80\x05 not a pickle")
+    assert load(path).schemes[0].name == "Ordning B"
+    path.write_text("versjon: 1\n", encoding="utf-8")
+    with pytest.raises(RuleBaseError):
+        load(path)
+    assert rules_module.cache_dir() == tmp_path / "cache" / "soknad"
+
+
+def test_the_cache_can_be_turned_off_and_a_read_only_cache_is_harmless(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOKNAD_MELLOMLAGER", "0")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert load(MINIMAL).version == "test-1"
+    assert not (tmp_path / "cache").exists()
+    monkeypatch.delenv("SOKNAD_MELLOMLAGER")
+    blocked = tmp_path / "fil"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # a file where the folder should be
+    assert load(MINIMAL).version == "test-1"

@@ -196,3 +196,45 @@ def test_a_large_generated_input_keeps_every_record(tmp_path):
     bad = n // 997 + 1
     assert f"{n} poster lest, {n - bad} gyldige, {bad} med feil" in result.stderr
     assert "━" not in result.stderr  # no progress bar when stderr is not a terminal
+
+
+def test_one_batch_of_the_whole_answer_space_equals_each_record_alone_and_shuffled(tmp_path, rules):
+    """The batch caches assessments by the answers that count. A cache key missing an answer
+    (klynge), or a number interval off by one (praksis 0 and 1, 4 and 5), would give one
+    record another's result. Every record alone, without the cache, is the oracle."""
+    import itertools
+    import random
+
+    from soknadsveileder.jsonout import result_json
+
+    sectors = ["industri", "bygg", "maritim", "annen"]
+    space = {
+        "bransje": [None] + [list(c) for n in range(1, 5) for c in itertools.combinations(sectors, n)],
+        "behov": ["fagbrev", "fagskole", "hoyere", None],
+        "kompetanse": ["ufaglaert", "fagskole", None],
+        "tilbud": ["finnes", "nytt", None],
+        "klynge": [True, False, None],
+        "praksis_aar": [0, 1, 4, 5, 60, None],
+    }
+    records = [
+        {"id": i, **dict(zip(space, combo, strict=True))} for i, combo in enumerate(itertools.product(*space.values()))
+    ]
+    when = dt.date.fromisoformat(OPEN_DATE)
+    alone = {}
+    for record in records:
+        answers = parse_record(rules, record)
+        alone[record["id"]] = json.loads(
+            json.dumps({"id": record["id"], "ok": True, **result_json(engine.evaluate(rules, answers, when))})
+        )
+    shuffled = records[:]
+    random.Random(8).shuffle(shuffled)
+    for batch in (records, shuffled):
+        path = tmp_path / "alle.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in batch), encoding="utf-8")
+        result = soknad("sjekk", "--dato", OPEN_DATE, str(path), timeout=300)
+        assert result.returncode == 0, result.stderr
+        out = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [o["id"] for o in out] == [r["id"] for r in batch]  # one line per record, in order
+        for line in out:
+            del line["nr"], line["linje"]
+            assert line == alone[line["id"]], line["id"]

@@ -1,0 +1,132 @@
+"""`soknad endringer` as text for people, Markdown for a pull request, and JSON for scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from .changes import Change, Report
+
+_TITLES = {
+    "status": "Status",
+    "rekkefølge": "Rekkefølgen på anbefalte ordninger",
+    "sjekkliste": "Sjekklisten",
+    "andre": "Andre muligheter",
+}
+
+
+def _arrow(change: Change) -> str:
+    if change.what == "status":
+        return f"{change.scheme}: {change.before} → {change.after}"
+    if change.what == "rekkefølge":
+        return f"{change.before} → {change.after}"
+    removed = f"uten {change.before}" if change.before != "-" else ""
+    added = f"med {change.after}" if change.after != "-" else ""
+    return " og ".join(p for p in (added, removed) if p)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    # No thousands separator: a terminal would break a line at it («11» | «520»).
+    return f"{n} {one if n == 1 else many}"
+
+
+def _sections(report: Report) -> list[tuple[str, list[str]]]:
+    """(heading, lines) for everything that changed, in the order a reader needs them."""
+    out: list[tuple[str, list[str]]] = []
+    for what in _TITLES:
+        lines = []
+        for c in (c for c in report.changes if c.what == what):
+            lines.append(f"{_arrow(c)} ({_plural(c.count, 'svarsett', 'svarsett')}), når:")
+            lines += [f"  - {rule}" for rule in c.rules]
+        if lines:
+            out.append((_TITLES[what], lines))
+    if report.facts:
+        out.append(("Fakta", [f"{sid}: {fact}: {before} → {after}" for sid, fact, before, after in report.facts]))
+    added_removed = [f"ny ordning: {s}" for s in report.schemes_added]
+    added_removed += [f"fjernet ordning: {s}" for s in report.schemes_removed]
+    added_removed += [f"nytt spørsmål: {q}" for q in report.questions_added]
+    added_removed += [f"fjernet spørsmål: {q}" for q in report.questions_removed]
+    added_removed += [f"ny annen mulighet: {a}" for a in report.alternatives_added]
+    added_removed += [f"fjernet annen mulighet: {a}" for a in report.alternatives_removed]
+    for qid, added, removed in report.values_changed:
+        parts = [f"nye verdier {', '.join(added)}" if added else "", f"fjernet {', '.join(removed)}" if removed else ""]
+        added_removed.append(f"spørsmålet {qid}: " + "; ".join(p for p in parts if p))
+    if added_removed:
+        out.append(("Ordninger og spørsmål", added_removed))
+    return out
+
+
+def _intro(report: Report, old: str, new: str, seconds: float) -> str:
+    return (
+        f"Fra regelverk {report.old_version} ({old}) til {report.new_version} ({new}). "
+        f"Prøvd på alle {_plural(report.answer_sets, 'mulige svarsett', 'mulige svarsett')} "
+        + f"på {f'{seconds:.1f}'.replace('.', ',')} s."
+    )
+
+
+def report_text(console: Console, report: Report, old: str, new: str, seconds: float) -> None:
+    console.print(escape(_intro(report, old, new, seconds)))
+    if not report.changed:
+        console.print("Ingen endringer for noen svar, og ingen endrede fakta.")
+        return
+    for heading, lines in _sections(report):
+        console.print()
+        console.print(f"[bold]{escape(heading)}[/bold]")
+        for line in lines:
+            console.print(escape(line), highlight=False)
+
+
+def report_markdown(report: Report, old: str, new: str, seconds: float) -> str:
+    out = [
+        f"## Endringer i regelverket: {report.old_version} → {report.new_version}",
+        "",
+        _intro(report, old, new, seconds),
+        "",
+    ]
+    if not report.changed:
+        return "\n".join([*out, "Ingen endringer for noen svar, og ingen endrede fakta.", ""])
+    for heading, lines in _sections(report):
+        out += [f"### {heading}", ""]
+        for line in lines:
+            out.append(f"  {line[2:]}" if line.startswith("  - ") else f"- {line}")
+        out.append("")
+    return "\n".join(out)
+
+
+def report_json(report: Report, old: str, new: str) -> dict[str, Any]:
+    return {
+        "fra": {"kilde": old, "versjon": report.old_version},
+        "til": {"kilde": new, "versjon": report.new_version},
+        "svarsett": report.answer_sets,
+        "endret": report.changed,
+        "status": [
+            {"ordning": c.scheme, "fra": c.before, "til": c.after, "svarsett": c.count, "naar": c.rules}
+            for c in report.changes
+            if c.what == "status"
+        ],
+        "rekkefolge": [
+            {"fra": c.before, "til": c.after, "svarsett": c.count, "naar": c.rules}
+            for c in report.changes
+            if c.what == "rekkefølge"
+        ],
+        "sjekkliste": [
+            {"fjernet": c.before, "ny": c.after, "svarsett": c.count, "naar": c.rules}
+            for c in report.changes
+            if c.what == "sjekkliste"
+        ],
+        "andre_muligheter": [
+            {"fjernet": c.before, "ny": c.after, "svarsett": c.count, "naar": c.rules}
+            for c in report.changes
+            if c.what == "andre"
+        ],
+        "fakta": [{"ordning": s, "fakta": f, "fra": a, "til": b} for s, f, a, b in report.facts],
+        "ordninger": {"nye": report.schemes_added, "fjernet": report.schemes_removed},
+        "andre_muligheter_i_regelverket": {"nye": report.alternatives_added, "fjernet": report.alternatives_removed},
+        "sporsmal": {
+            "nye": report.questions_added,
+            "fjernet": report.questions_removed,
+            "verdier": [{"sporsmal": q, "nye": a, "fjernet": r} for q, a, r in report.values_changed],
+        },
+    }

@@ -1,0 +1,226 @@
+"""Warnings about a valid rule base: things that are allowed but almost surely a mistake.
+
+`soknad valider` prints them with file and line and a hint; `--streng` makes them errors.
+Most are found by trying every possible set of answers (`space`), which takes well under a
+second for the shipped rule base.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from . import engine
+from .describe import condition_text
+from .model import AllOf, AnswerValue, AnyOf, Condition, Equals, Not, OneOf, RuleBase, Status
+from .rulebuilder import Located
+from .space import Dimension, all_conditions, answer_sets, dimensions
+
+
+@dataclass(frozen=True)
+class LintWarning:
+    kind: str  # a short id, for tests and for anyone filtering
+    line: int
+    message: str
+    hint: str
+
+    def show(self, file: str) -> str:
+        return f"{file}:{self.line}: advarsel: {self.message} ({self.hint})"
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    statuses: tuple[Status, ...]
+    recommended: tuple[str, ...]
+    steps: tuple[str, ...]
+    alternatives: tuple[str, ...]
+
+
+def lint(located: Located, today: dt.date | None = None) -> list[LintWarning]:
+    rules = located.rules
+    dims = dimensions(rules)
+    outcomes = _outcomes(rules, dims, today or rules.updated)
+    found: list[LintWarning] = []
+    found += _never_aktuell(located, outcomes)
+    found += _unused_values(located)
+    found += _steps_never_shown(located, outcomes)
+    found += _questions_without_effect(located, dims, outcomes)
+    found += _constant_conditions(located, dims)
+    found += _unreachable_questions(located, dims)
+    found += _uncited_sources(located)
+    found += _front_page_urls(located)
+    found += _updated_too_early(located)
+    return sorted(found, key=lambda w: w.line)
+
+
+def _outcomes(rules: RuleBase, dims: list[Dimension], today: dt.date) -> dict[tuple[AnswerValue, ...], _Outcome]:
+    """The outcome of every answer set, each distinct set of answers that count evaluated once."""
+    by_effective: dict[tuple[tuple[str, AnswerValue], ...], _Outcome] = {}
+    out = {}
+    for answers in answer_sets(dims):
+        kept = engine.effective(rules, answers)
+        key = tuple(kept.items())
+        outcome = by_effective.get(key)
+        if outcome is None:
+            result = engine.evaluate(rules, kept, today)
+            outcome = by_effective[key] = _Outcome(
+                tuple(a.status for a in result.assessments),
+                result.recommended,
+                tuple(e.item for e in result.checklist if e.item),
+                tuple(a.id for a in result.alternatives),
+            )
+        out[tuple(answers.values())] = outcome
+    return out
+
+
+def _never_aktuell(located: Located, outcomes: dict[tuple[AnswerValue, ...], _Outcome]) -> Iterator[LintWarning]:
+    seen = {i for o in outcomes.values() for i, s in enumerate(o.statuses) if s is Status.AKTUELL}
+    for i, scheme in enumerate(located.rules.schemes):
+        if i not in seen:
+            yield LintWarning(
+                "aldri-aktuell",
+                located.line(scheme),
+                f"Ordningen '{scheme.id}' blir aldri aktuell, uansett svar.",
+                "se etter vilkår som ikke kan holde samtidig",
+            )
+
+
+def _referenced_values(condition: Condition) -> Iterator[tuple[str, str | bool]]:
+    if isinstance(condition, Equals):
+        yield condition.question, condition.value
+    elif isinstance(condition, OneOf):
+        for v in condition.values:
+            yield condition.question, v
+    elif isinstance(condition, Not):
+        yield from _referenced_values(condition.item)
+    elif isinstance(condition, AllOf | AnyOf):
+        for c in condition.items:
+            yield from _referenced_values(c)
+
+
+def _unused_values(located: Located) -> Iterator[LintWarning]:
+    rules = located.rules
+    used = {pair for c in all_conditions(rules) for pair in _referenced_values(c)}
+    for q in rules.questions:
+        for choice in q.choices:
+            if (q.id, choice.value) not in used:
+                yield LintWarning(
+                    "ubrukt-verdi",
+                    located.line(choice),
+                    f"Verdien '{choice.value}' for '{q.id}' brukes ikke av noe vilkår, rangering, sjekkpunkt "
+                    "eller annen mulighet, så den endrer ingenting.",
+                    "bruk den i et vilkår, eller fjern den",
+                )
+
+
+def _steps_never_shown(located: Located, outcomes: dict[tuple[AnswerValue, ...], _Outcome]) -> Iterator[LintWarning]:
+    shown = {step for o in outcomes.values() for step in o.steps}
+    for item in located.rules.checklist_items.values():
+        if item.id not in shown:
+            yield LintWarning(
+                "sjekkpunkt-vises-aldri",
+                located.line(item),
+                f"Sjekkpunktet '{item.id}' vises aldri, uansett svar.",
+                "legg det til i sjekklisten til en ordning, eller sjekk 'naar'",
+            )
+
+
+def _questions_without_effect(
+    located: Located, dims: list[Dimension], outcomes: dict[tuple[AnswerValue, ...], _Outcome]
+) -> Iterator[LintWarning]:
+    for d, dim in enumerate(dims):
+        seen: dict[tuple[AnswerValue, ...], _Outcome] = {}
+        matters = False
+        for values, outcome in outcomes.items():
+            rest = values[:d] + values[d + 1 :]
+            first = seen.setdefault(rest, outcome)
+            if first != outcome:
+                matters = True
+                break
+        if not matters:
+            yield LintWarning(
+                "sporsmal-uten-virkning",
+                located.line(dim.question),
+                f"Svaret på '{dim.id}' endrer aldri noe: ikke status, rekkefølge, sjekkliste eller andre muligheter.",
+                "bruk spørsmålet i et vilkår eller sjekkpunkt, eller fjern det",
+            )
+
+
+def _constant_conditions(located: Located, dims: list[Dimension]) -> Iterator[LintWarning]:
+    rules = located.rules
+    asked = {id(q.when) for q in rules.questions if q.when is not None}  # reported as unreachable
+    sets = list(answer_sets(dims))
+    for condition in all_conditions(rules):
+        if id(condition) in asked:
+            continue
+        truths = {engine.check(condition, answers) for answers in sets}
+        if False not in truths or True not in truths:
+            always = "sann" if False not in truths else "usann"
+            yield LintWarning(
+                "konstant-betingelse",
+                located.line(condition),
+                f"Betingelsen «{condition_text(condition, rules)}» er alltid {always}, uansett svar.",
+                "sjekk verdiene; en betingelse som alltid holder, kan fjernes",
+            )
+
+
+def _unreachable_questions(located: Located, dims: list[Dimension]) -> Iterator[LintWarning]:
+    rules = located.rules
+    for q in rules.questions:
+        if q.when is None:
+            continue
+        if not any(engine.check(q.when, engine.effective(rules, a)) is True for a in answer_sets(dims)):
+            yield LintWarning(
+                "uoppnaaelig-sporsmal",
+                located.line(q.when),
+                f"Spørsmålet '{q.id}' blir aldri stilt: «{condition_text(q.when, rules)}» holder aldri.",
+                "sjekk 'naar' mot svarene på spørsmålene før",
+            )
+
+
+def _uncited_sources(located: Located) -> Iterator[LintWarning]:
+    rules = located.rules
+    cited = {id(c.source) for s in rules.schemes for c in s.criteria}
+    cited |= {id(c.unclear.source) for s in rules.schemes for c in s.criteria if c.unclear is not None}
+    cited |= {id(h.source) for s in rules.schemes for h in s.history}
+    cited |= {id(i.source) for i in rules.checklist_items.values() if i.source is not None}
+    cited |= {id(a.source) for a in rules.alternatives}
+    for source in rules.sources.values():
+        if id(source) not in cited:
+            yield LintWarning(
+                "ubrukt-kilde",
+                located.line(source),
+                f"Kilden '{source.id}' brukes ikke av noe vilkår, historikk, sjekkpunkt eller annen mulighet.",
+                "vis til den der den støtter en påstand, eller fjern den",
+            )
+
+
+def _front_page_urls(located: Located) -> Iterator[LintWarning]:
+    for source in located.rules.sources.values():
+        if source.url is None:
+            continue
+        parts = urlparse(source.url)
+        if parts.path.strip("/") == "" and not parts.query:
+            yield LintWarning(
+                "forside-url",
+                located.line(source),
+                f"Adressen til kilden '{source.id}' er bare forsiden til {parts.netloc}.",
+                "vis til selve siden kilden kom fra, eller la 'url' stå tom",
+            )
+
+
+def _updated_too_early(located: Located) -> Iterator[LintWarning]:
+    rules = located.rules
+    facts = [(s.deadline.date, f"fristen for '{s.id}'") for s in rules.schemes if s.deadline.date is not None]
+    facts += [(dt.date(h.year, 1, 1), f"historikken for '{s.id}' ({h.year})") for s in rules.schemes for h in s.history]
+    late = [(when, what) for when, what in facts if when > rules.updated]
+    if late:
+        _, what = max(late)
+        yield LintWarning(
+            "oppdatert-for-tidlig",
+            located.updated_line,
+            f"'oppdatert' ({rules.updated.isoformat()}) er eldre enn {what}.",
+            "sett 'oppdatert' til datoen da innholdet sist ble gått gjennom",
+        )

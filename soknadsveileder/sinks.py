@@ -1,0 +1,265 @@
+"""Where `soknad sjekk` writes: JSON Lines, a table for people, CSV, or an Excel workbook.
+
+Every sink takes the checked records in input order and writes one row per record, never
+dropping one. A file given with -o is written whole or not at all: rows go to a temporary
+file beside it, renamed into place at the end and removed if anything goes wrong.
+
+Text that came from the input (an id, a name, an error that quotes a value) is never turned
+into a spreadsheet formula: a cell that would start with =, +, -, @, a tab or a carriage
+return gets a leading apostrophe in CSV (the prefix spreadsheet tools recommend), and is
+stored as plain text in Excel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import stat
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from .files import FileProblem, mode_for, os_problem
+
+if TYPE_CHECKING:
+    from .checking import Checked
+    from .model import RuleBase
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: object) -> str:
+    """A cell as text that no spreadsheet will run as a formula."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
+
+
+def columns(rules: RuleBase) -> list[str]:
+    """The columns of CSV and Excel output, in order."""
+    return ["nr", "id", "navn", "ok", "anbefalte", *(s.id for s in rules.schemes), "mangler", "feil"]
+
+
+def row_cells(checked: Checked, rules: RuleBase) -> list[object]:
+    head = checked.head
+    nr = head.get("linje") or head["nr"]
+    if checked.body is None:
+        errors = "; ".join(f"{e['felt']}: {e['melding']}" if e["felt"] else e["melding"] for e in checked.errors)
+        return [nr, head.get("id"), head.get("navn"), "nei", "", *([""] * len(rules.schemes)), "", errors]
+    body = checked.body
+    return [
+        nr,
+        head.get("id"),
+        head.get("navn"),
+        "ja",
+        ", ".join(body.recommended),
+        *body.statuses,
+        ", ".join(body.missing),
+        "",
+    ]
+
+
+class _Target:
+    """stdout, or a file written whole or not at all."""
+
+    def __init__(self, path: Path | None, binary: bool) -> None:
+        self.path = path
+        self.tmp: Path | None = None
+        if path is None:
+            self.stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
+            return
+        import tempfile
+
+        if path.is_dir():
+            raise FileProblem(path, "Dette er en mappe, ikke en fil.")
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
+        except OSError as e:
+            raise os_problem(path, e, writing=True) from None
+        self.tmp = Path(name)
+        self.stream = os.fdopen(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+
+    def commit(self) -> None:
+        if self.tmp is None or self.path is None:
+            self.stream.flush()
+            return
+        self.stream.close()
+        try:
+            os.chmod(self.tmp, mode_for(self.path))
+            os.replace(self.tmp, self.path)
+        except OSError as e:
+            self.abort()
+            raise os_problem(self.path, e, writing=True) from None
+        self.tmp = None
+
+    def abort(self) -> None:
+        if self.tmp is not None:
+            with contextlib.suppress(OSError):
+                self.stream.close()
+            with contextlib.suppress(OSError):
+                self.tmp.unlink()
+            self.tmp = None
+
+
+class Sink:
+    def write(self, checked: Checked) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """All rows are written: flush, or put the file in place."""
+
+    def abort(self) -> None:
+        """Stopped: what is complete on stdout stays; a file is not written at all."""
+
+    @property
+    def flushes_each(self) -> bool:
+        return False
+
+
+class JsonSink(Sink):
+    def __init__(self, path: Path | None, flush_each: bool) -> None:
+        self.target = _Target(path, binary=False)
+        self.flush_each = flush_each
+
+    def write(self, checked: Checked) -> None:
+        self.target.stream.write(checked.line)
+        if self.flush_each:
+            self.target.stream.flush()
+
+    def finish(self) -> None:
+        self.target.commit()
+
+    def abort(self) -> None:
+        self.target.abort()
+
+
+class CsvSink(Sink):
+    """CSV, or with `excel` what a Norwegian Excel opens with æøå intact: ; and a BOM, CRLF."""
+
+    def __init__(self, rules: RuleBase, path: Path | None, excel: bool) -> None:
+        self.rules = rules
+        self.target = _Target(path, binary=False)
+        stream = self.target.stream
+        if excel:
+            # Excel reads UTF-8 only when the file starts with a byte-order mark.
+            stream.write("\ufeff")
+        self.writer = csv.writer(stream, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+        self.writer.writerow(columns(rules))
+
+    def write(self, checked: Checked) -> None:
+        self.writer.writerow([defuse(c) for c in row_cells(checked, self.rules)])
+
+    def finish(self) -> None:
+        self.target.commit()
+
+    def abort(self) -> None:
+        self.target.abort()
+
+
+_GREEN, _YELLOW = "C6EFCE", "FFEB9C"
+
+
+class XlsxSink(Sink):
+    """An Excel workbook, written as it goes with openpyxl in write-only mode."""
+
+    def __init__(self, rules: RuleBase, path: Path | None) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font, PatternFill
+
+        self.rules = rules
+        self.path = path
+        self.count = 0
+        self.book = Workbook(write_only=True)
+        self.sheet = self.book.create_sheet("Resultat")
+        names = columns(rules)
+        widths = {"nr": 6, "id": 16, "navn": 30, "ok": 5, "anbefalte": 45, "mangler": 24, "feil": 60}
+        for i, name in enumerate(names, 1):
+            letter = _letter(i)
+            self.sheet.column_dimensions[letter].width = widths.get(name, max(len(name), 12) + 2)
+        self.sheet.freeze_panes = "A2"
+        self.fills = {
+            "aktuell": PatternFill("solid", start_color=_GREEN),
+            "kanskje": PatternFill("solid", start_color=_YELLOW),
+        }
+        self.scheme_columns = range(5, 5 + len(rules.schemes))
+        self.bold = Font(bold=True)
+        self.sheet.append([self._cell(name, font=self.bold) for name in names])
+        self.width = len(names)
+
+    def _cell(self, value: object, *, fill: Any = None, font: Any = None) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.sheet, value=defuse_xlsx(value))
+        if isinstance(value, str):
+            cell.data_type = "s"  # text, never a formula
+        if fill is not None:
+            cell.fill = fill
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def write(self, checked: Checked) -> None:
+        cells = row_cells(checked, self.rules)
+        row = []
+        for i, value in enumerate(cells):
+            fill = self.fills.get(str(value)) if i in self.scheme_columns else None
+            row.append(self._cell(value, fill=fill))
+        self.sheet.append(row)
+        self.count += 1
+
+    def finish(self) -> None:
+        self.sheet.auto_filter.ref = f"A1:{_letter(self.width)}{self.count + 1}"
+        target = _Target(self.path, binary=True)
+        try:
+            if self.path is None:
+                buffer = io.BytesIO()
+                self.book.save(buffer)
+                target.stream.write(buffer.getvalue())
+            else:
+                self.book.save(target.stream)
+            target.commit()
+        except BaseException:
+            target.abort()
+            raise
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.book.close()
+
+
+def defuse_xlsx(value: object) -> str | float:
+    """In Excel a text cell is stored as text; only `None` and numbers need nothing."""
+    if value is None:
+        return ""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def _letter(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def binary_target_ok(path: Path | None) -> bool:
+    """A workbook may go to a file, or to stdout when stdout is a regular file, never to a
+    terminal or a pipe."""
+    if path is not None:
+        return True
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def summary_rows(rules: RuleBase, counts: dict[str, dict[str, int]], missing: dict[str, int]) -> Sequence[Any]:
+    """For --oppsummering: (scheme, aktuell, kanskje, ikke_aktuell), and the questions most
+    often missing."""
+    rows = [(s.name, *(counts[s.id].get(k, 0) for k in ("aktuell", "kanskje", "ikke_aktuell"))) for s in rules.schemes]
+    asked = sorted(missing.items(), key=lambda kv: (-kv[1], [q.id for q in rules.questions].index(kv[0])))
+    return rows, asked

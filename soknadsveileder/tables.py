@@ -1,0 +1,205 @@
+"""Spreadsheets in: answer records from CSV and Excel (.xlsx), one row at a time.
+
+The first row names the columns: question ids, and optionally `id` and `navn`. Each later
+row becomes a record as JSON would give it, so the one parser (`answers.parse_record`)
+checks it, and its errors name the column (the field) and the row (`linje`):
+
+* an empty cell is "vet ikke";
+* a yes/no cell takes ja, nei, true or false, in any case; a number cell a whole number;
+* a cell may hold several values separated by commas (``industri, maritim``);
+* a column the rule base does not know is reported as JSON's unknown field is, with a
+  «mente du» hint; a column named twice, or a row with more cells than the header, makes
+  the row an error line; a completely empty row is skipped and counted.
+
+CSV is UTF-8, with or without a byte-order mark. A line that is not valid UTF-8 is read as
+Windows-1252, as older Norwegian Excel writes it, and that is said once on stderr. The
+delimiter is ``;`` (Norwegian Excel) or ``,``, whichever the header uses.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from .batch import RawRecord
+from .model import Question, RuleBase
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_YES = frozenset({"ja", "true"})
+_NO = frozenset({"nei", "false"})
+
+
+@dataclass
+class TableStats:
+    """What the readers skipped, for the summary line."""
+
+    empty_rows: int = 0
+    warned_cp1252: bool = False
+    header_notes: list[str] = field(default_factory=list)
+
+
+def cell_value(question: Question | None, value: object) -> object:
+    """A cell as the JSON value it stands for; `_EMPTY` for an empty cell.
+
+    Only the shape is read here (text to yes/no, number or list); whether the value is
+    allowed is for the parser to say, with the same messages as for JSON.
+    """
+    if value is None:
+        return _EMPTY
+    if isinstance(value, bool) or (isinstance(value, int | float) and question is not None):
+        if isinstance(value, float) and value.is_integer() and question is not None and question.type == "tall":
+            return int(value)
+        return value
+    text = str(value).strip()
+    if not text:
+        return _EMPTY
+    if question is None:
+        return text
+    if question.type == "ja_nei":
+        word = text.lower()
+        return True if word in _YES else False if word in _NO else text
+    if question.type == "tall":
+        return int(text) if _INTEGER.fullmatch(text) else text
+    if question.multiple and "," in text:
+        return [part.strip() for part in text.split(",")]
+    return text
+
+
+_EMPTY = object()
+
+
+class _Rows:
+    """Turns header and rows into raw records; shared by the CSV and Excel readers."""
+
+    def __init__(self, rules: RuleBase, source: str, stats: TableStats) -> None:
+        self.questions = {q.id: q for q in rules.questions}
+        self.source = source
+        self.stats = stats
+        self.header: list[str] = []
+        self.duplicate: str | None = None
+
+    def set_header(self, cells: Iterable[object], line: int) -> None:
+        from .answers import PASSTHROUGH, close_match
+
+        self.header = [str(c).strip().lstrip("\ufeff") if c is not None else "" for c in cells]
+        while self.header and not self.header[-1]:
+            self.header.pop()
+        seen: dict[str, int] = {}
+        for i, name in enumerate(self.header, 1):
+            if name in seen:
+                self.duplicate = f"Kolonnen '{name}' står to ganger i overskriften (kolonne {seen[name]} og {i})."
+                self.stats.header_notes.append(f"{self.source}: rad {line}: {self.duplicate}")
+            seen.setdefault(name, i)
+            if name and name not in self.questions and name not in PASSTHROUGH:
+                close = close_match(name, [*self.questions, *PASSTHROUGH])
+                hint = f" Mente du '{close}'?" if close else ""
+                self.stats.header_notes.append(f"{self.source}: rad {line}: ukjent kolonne '{name}'.{hint}")
+
+    def record(self, cells: list[object], line: int) -> RawRecord | None:
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            self.stats.empty_rows += 1
+            return None
+        # An error row still carries its id and name, so the adviser can find the company.
+        names = {n: _passthrough(c) for n, c in zip(self.header, cells, strict=False) if n in ("id", "navn") and c}
+        if self.duplicate is not None:
+            return RawRecord(line, names, error=self.duplicate)
+        extra = [c for c in cells[len(self.header) :] if c is not None and str(c).strip()]
+        if extra:
+            error = f"Raden har flere celler enn overskriften har kolonner ({len(self.header)})."
+            return RawRecord(line, names, error=error)
+        record: dict[str, Any] = {}
+        for name, cell in zip(self.header, cells, strict=False):
+            if not name:
+                continue
+            value = cell_value(self.questions.get(name), cell)
+            if value is not _EMPTY:
+                record[name] = value if name not in ("id", "navn") else _passthrough(cell)
+        return RawRecord(line, record)
+
+
+def _passthrough(cell: object) -> object:
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    return cell.strip() if isinstance(cell, str) else cell
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def _decoded_lines(stream: BinaryIO, note: Callable[[], None]) -> Iterator[str]:
+    """Lines as text: UTF-8, or, for a line that is not, Windows-1252."""
+    for raw in stream:
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            note()
+            yield raw.decode("cp1252", errors="replace")
+
+
+def read_csv(stream: BinaryIO, rules: RuleBase, source: str, stats: TableStats) -> Iterator[RawRecord]:
+    def note() -> None:
+        if not stats.warned_cp1252:
+            stats.warned_cp1252 = True
+            sys.stderr.write(f"soknad sjekk: {source} er ikke UTF-8; leser den som Windows-1252 (eldre Excel).\n")
+
+    lines = _decoded_lines(stream, note)
+    first = next(lines, None)
+    if first is None:
+        return
+    first = first.lstrip("\ufeff")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+
+    def all_lines() -> Iterator[str]:
+        yield first
+        yield from lines
+
+    rows = _Rows(rules, source, stats)
+    reader = csv.reader(all_lines(), delimiter=delimiter)
+    start = 1
+    for n, cells in enumerate(reader):
+        line = start
+        start = reader.line_num + 1
+        if n == 0:
+            rows.set_header(cells, line)
+            continue
+        record = rows.record(list(cells), line)
+        if record is not None:
+            yield record
+
+
+# --- Excel ----------------------------------------------------------------------------------
+
+
+def read_xlsx(
+    stream: BinaryIO, rules: RuleBase, source: str, stats: TableStats, sheet: str | None = None
+) -> Iterator[RawRecord]:
+    """The first sheet (or `sheet`), streamed with openpyxl in read-only mode."""
+    import zipfile
+
+    from openpyxl import load_workbook  # costs 150 ms: only for Excel
+
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        yield RawRecord(1, error=f"Kunne ikke lese {source} som en Excel-fil (.xlsx): {e}.")
+        return
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            names = ", ".join(book.sheetnames)
+            yield RawRecord(1, error=f"Fant ikke arket '{sheet}' i {source}. Arkene heter: {names}.")
+            return
+        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        rows = _Rows(rules, source, stats)
+        for line, cells in enumerate(worksheet.iter_rows(values_only=True), 1):
+            if line == 1:
+                rows.set_header(cells, line)
+                continue
+            record = rows.record(list(cells), line)
+            if record is not None:
+                yield record
+    finally:
+        book.close()

@@ -1,0 +1,168 @@
+"""`soknad endringer`: what an edit means for companies, over every possible set of answers.
+
+The expected reports are written by hand from the two rule bases; the reasoning for each
+is in the comments.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from .helpers import ROOT, TESTS, soknad
+
+V1, V2 = TESTS / "regler" / "versjoner" / "v1.yaml", TESTS / "regler" / "versjoner" / "v2.yaml"
+SHIPPED = ROOT / "data" / "schemes.yaml"
+
+
+def run_json(cli, old, new):
+    result = cli("endringer", str(old), str(new), "--json", "--dato", "2026-11-29")
+    return result, json.loads(result.stdout)
+
+
+def test_a_pair_of_small_rule_bases(cli):
+    """v1 -> v2: B no longer needs a cluster, C is gone, D is new, and v2 knows neither the
+    value 'gammel' nor the question 'fjernet' (so they are unknown to it). The answer space:
+    bransje (industri, annen, gammel, unknown) x klynge (3) x fjernet (3) = 36 sets."""
+    result, report = run_json(cli, V1, V2)
+    assert result.exit_code == 1  # as diff: something changed
+    assert report["svarsett"] == 36
+    status = {(s["ordning"], s["fra"], s["til"]): (s["svarsett"], s["naar"]) for s in report["status"]}
+    assert status == {
+        # 'gammel' fails A's industri in v1; v2 cannot read it, so A may fit.
+        ("ordning-a", "ikke_aktuell", "kanskje"): (9, ["bransje er gammel"]),
+        # B dropped its klynge condition: a no to klynge no longer rules it out.
+        ("ordning-b", "ikke_aktuell", "aktuell"): (3, ["bransje er industri og klynge er nei"]),
+        ("ordning-b", "ikke_aktuell", "kanskje"): (12, ["bransje er gammel", "bransje er ukjent og klynge er nei"]),
+        ("ordning-b", "kanskje", "aktuell"): (3, ["bransje er industri og klynge er ukjent"]),
+        # D is new; C is gone.
+        ("ordning-d", "finnes ikke", "aktuell"): (9, ["bransje er industri"]),
+        ("ordning-d", "finnes ikke", "ikke_aktuell"): (9, ["bransje er annen"]),
+        ("ordning-d", "finnes ikke", "kanskje"): (18, ["bransje er gammel eller er ukjent"]),
+        ("ordning-c", "aktuell", "finnes ikke"): (9, ["bransje er annen"]),
+        ("ordning-c", "ikke_aktuell", "finnes ikke"): (18, ["bransje er industri eller gammel"]),
+        ("ordning-c", "kanskje", "finnes ikke"): (9, ["bransje er ukjent"]),
+    }
+    assert report["ordninger"] == {"nye": ["ordning-d"], "fjernet": ["ordning-c"]}
+    assert report["sporsmal"] == {
+        "nye": [],
+        "fjernet": ["fjernet"],
+        "verdier": [{"sporsmal": "bransje", "nye": [], "fjernet": ["gammel"]}],
+    }
+    assert report["rekkefolge"] == [] and report["sjekkliste"] == [] and report["fakta"] == []
+
+
+def edited(tmp_path, old: str, new: str):
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "schemes.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_file_against_one_known_edit(cli, tmp_path):
+    """Industrifagskolen taking bygg outright, instead of «kanskje» with a note. It changes
+    exactly the companies with bygg but not industri that need fagskole modules: 4 sector
+    sets x kompetanse 5 x tilbud 3 x klynge 3 x praksis 4 = 720 answer sets."""
+    path = edited(
+        tmp_path,
+        "          sporsmal: bransje\n          er: industri\n        oppfylt: Bedriften er i industrien.\n        ikke_oppfylt: Industrifagskolen",
+        "          sporsmal: bransje\n          en_av: [industri, bygg]\n        oppfylt: Bedriften er i industrien.\n        ikke_oppfylt: Industrifagskolen",
+    )
+    result, report = run_json(cli, SHIPPED, path)
+    assert result.exit_code == 1
+    assert report["status"] == [
+        {
+            "ordning": "industrifagskolen",
+            "fra": "kanskje",
+            "til": "aktuell",
+            "svarsett": 720,
+            "naar": ["bransje har bygg, men ikke industri og behov er fagskole"],
+        }
+    ]
+    text = cli("endringer", str(SHIPPED), str(path), "--dato", "2026-11-29").stdout
+    assert "industrifagskolen: kanskje → aktuell (720 svarsett), når:" in text
+    markdown = cli("endringer", str(SHIPPED), str(path), "--markdown").stdout
+    assert markdown.startswith("## Endringer i regelverket: 2026.1 → 2026.1") and "### Status" in markdown
+
+
+def test_facts_order_and_checklist(cli, tmp_path):
+    # A new deadline: a fact, and nothing else.
+    path = edited(
+        tmp_path, 'dato: "2021-09-15"\n      omtrentlig: false', 'dato: "2027-09-15"\n      omtrentlig: false'
+    )
+    _, report = run_json(cli, SHIPPED, path)
+    assert report["status"] == [] and report["rekkefolge"] == []
+    assert [(f["ordning"], f["fakta"]) for f in report["fakta"]] == [("utsatte-industriklynger", "frist")]
+    assert report["fakta"][0]["til"].startswith("2027-09-15")
+    # The praksiskandidat step from 4 years instead of 5: the checklist changes for those
+    # with exactly 4 years (a new interval between the bounds of the two rule bases).
+    path = edited(tmp_path, "      sporsmal: praksis_aar\n      min: 5", "      sporsmal: praksis_aar\n      min: 4")
+    _, report = run_json(cli, SHIPPED, path)
+    assert report["status"] == []
+    assert {c["ny"] for c in report["sjekkliste"]} == {"praksiskandidat"}
+    assert all("praksis_aar er 4" in rule for c in report["sjekkliste"] for rule in c["naar"])
+    # Three points for maritime: it now comes before industri og bygg where both fit.
+    path = edited(tmp_path, "          besvart: true\n        poeng: 2", "          besvart: true\n        poeng: 3")
+    _, report = run_json(cli, SHIPPED, path)
+    assert report["status"] == []
+    assert {(c["fra"], c["til"]) for c in report["rekkefolge"]} >= {
+        (
+            "bransjeprogram-industri-bygg, bransjeprogram-maritim",
+            "bransjeprogram-maritim, bransjeprogram-industri-bygg",
+        ),
+        ("utsatte-industriklynger, bransjeprogram-maritim", "bransjeprogram-maritim, utsatte-industriklynger"),
+    }
+
+
+def test_no_change_is_exit_0_and_trouble_is_exit_2(cli, tmp_path):
+    same = cli("endringer", str(SHIPPED), str(SHIPPED))
+    assert same.exit_code == 0 and "Ingen endringer" in same.stdout
+    assert cli("endringer", str(tmp_path / "finnes-ikke.yaml"), str(SHIPPED)).exit_code == 2
+    assert cli("endringer", str(TESTS / "regler" / "ugyldige" / "feil-type.yaml"), str(SHIPPED)).exit_code == 2
+    assert cli("endringer", str(V1), str(V2), "--json", "--markdown").exit_code == 2
+
+
+def test_a_git_revision_as_the_old_rule_base(tmp_path):
+    committed = subprocess.run(
+        ["git", "show", "HEAD:data/schemes.yaml"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    copy = tmp_path / "committed.yaml"
+    copy.write_bytes(committed)
+    result = soknad("endringer", "HEAD:data/schemes.yaml", str(copy))
+    assert result.returncode == 0, result.stderr  # the revision and a copy of it: the same
+    missing = soknad("endringer", "finnesikke123:data/schemes.yaml", str(copy))
+    assert missing.returncode == 2 and "Fant ikke data/schemes.yaml i git-revisjonen finnesikke123" in missing.stderr
+
+
+@pytest.mark.parametrize("fmt", ["mermaid", "dot"])
+def test_graf(cli, fmt):
+    out = cli("graf", "--format", fmt).stdout
+    assert "praksis_aar" in out and "Industrifagskolen" in out
+    assert ("flowchart TD" in out) == (fmt == "mermaid") and ("digraph" in out) == (fmt == "dot")
+    assert "når behov er fagbrev" in out and "bransje har industri" in out
+
+
+def test_graf_dot_edges():
+    """Written by hand from data/schemes.yaml: the order of questions with the condition for
+    asking, and the questions a scheme reads."""
+    out = soknad("graf", "--format", "dot").stdout.splitlines()
+    for line in (
+        '  "q_bransje" -> "q_behov";',
+        '  "q_behov" -> "q_kompetanse" [label="når behov er fagbrev"];',
+        '  "q_tilbud" -> "q_klynge" [label="når bransje har industri"];',
+        '  "q_klynge" -> "s_utsatte-industriklynger" [style=dashed, label="klynge er ja"];',
+        '  "s_industrifagskolen" [shape=doubleoctagon, label="Industrifagskolen"];',
+    ):
+        assert line in out
+    assert out[0] == "digraph regelverk {" and out[-1] == "}"
+    assert not any('"q_kompetanse" -> "s_' in line for line in out), "no scheme reads kompetanse"
+
+
+def test_the_diagram_in_the_readme_is_current(cli):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```mermaid\n") + len("```mermaid\n")
+    end = readme.index("```", start)
+    assert readme[start:end] == cli("graf").stdout, "Kjør: soknad graf, og lim inn i README.md"

@@ -1,0 +1,52 @@
+"""`soknad valider` warns about valid rule bases that are almost surely wrong.
+
+Each file in tests/regler/lint/ has one mistake and lists, in «# advarsel: LINJE: tekst»
+lines, every warning it must give; ren.yaml and the shipped rule base give none.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .helpers import TESTS
+
+LINT = TESTS / "regler" / "lint"
+FIXTURES = sorted(p for p in LINT.glob("*.yaml") if p.name != "ren.yaml")
+
+
+def expected(path):
+    return [
+        (int(m[1]), m[2]) for m in re.finditer(r"^# advarsel: (\d+): (.*)$", path.read_text(encoding="utf-8"), re.M)
+    ]
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_each_mistake_gives_its_warnings_with_a_line_and_a_hint(cli, path):
+    want = expected(path)
+    assert want, f"{path.name} lists no warning"
+    result = cli("valider", str(path))
+    assert result.exit_code == 0, result.output  # warnings, not errors
+    got = [line for line in result.stderr.splitlines() if line.startswith(f"{path}:")]
+    assert len(got) == len(want), result.stderr
+    for line, (number, text) in zip(got, want, strict=True):
+        assert line.startswith(f"{path}:{number}: advarsel: {text} ("), (line, number, text)
+        assert line.endswith(")")  # every warning ends in a hint
+    assert f"{len(want)} advars" in result.stdout
+    # The fixture is named after the kind of warning it is about; that warning is among them.
+    kind = path.stem
+    from soknadsveileder.lint import lint
+    from soknadsveileder.rulebuilder import build_located
+
+    located = build_located(path.read_text(encoding="utf-8"), path.name)
+    assert kind in {w.kind for w in lint(located)}
+    strict = cli("valider", "--streng", str(path))
+    assert strict.exit_code == 1 and "med --streng" in strict.stderr
+
+
+@pytest.mark.parametrize("path", [LINT / "ren.yaml", None], ids=["ren", "regelverket"])
+def test_a_clean_rule_base_and_the_shipped_one_pass_streng(cli, path):
+    result = cli("valider", "--streng", *([str(path)] if path else []))
+    assert result.exit_code == 0, result.output
+    assert "advarsel" not in result.stderr and "advars" not in result.stdout

@@ -1,0 +1,264 @@
+"""Advisers work in spreadsheets: CSV and Excel in and out of `soknad sjekk`, a template and
+a summary. All through the real CLI.
+
+Expected statuses are written by hand from the golden cases (tests/cases/): a shipyard that
+needs fagbrev fits both bransjeprogram; bygg with a ready fagskole module is a «kanskje» for
+Industrifagskolen only; «annen» fits nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from .helpers import OPEN_DATE, soknad
+
+SCHEMES = ["bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifagskolen", "utsatte-industriklynger"]
+VERFT = {s: st for s, st in zip(SCHEMES, ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"], strict=True)}
+BYGG = {s: st for s, st in zip(SCHEMES, ["ikke_aktuell", "ikke_aktuell", "kanskje", "ikke_aktuell"], strict=True)}
+ANNEN = dict.fromkeys(SCHEMES, "ikke_aktuell")
+
+
+def sjekk(*args, **kw):
+    return soknad("sjekk", "--dato", OPEN_DATE, *args, **kw)
+
+
+def out_rows(text: str, delimiter: str = ",") -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+
+
+def statuses(row: dict[str, str]) -> dict[str, str]:
+    return {s: row[s] for s in SCHEMES}
+
+
+ROWS = [
+    ["id", "navn", "bransje", "behov", "tilbud", "praksis_aar"],
+    ["1", "Verft AS", "industri, maritim", "fagbrev", "", "6"],
+    ["2", "Bygg AS", "bygg", "fagskole", "finnes", ""],
+    ["3", "Annen AS", "annen", "", "", ""],
+]
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding", "bom", "newline"),
+    [
+        (",", "utf-8", False, "\n"),
+        (";", "utf-8", True, "\r\n"),  # what Norwegian Excel saves
+        (";", "cp1252", False, "\r\n"),  # older Excel
+        (",", "utf-8", True, "\n"),
+    ],
+    ids=["komma-utf8", "semikolon-bom-crlf", "windows-1252", "komma-bom"],
+)
+def test_each_dialect_encoding_and_bom(tmp_path, delimiter, encoding, bom, newline):
+    text = io.StringIO()
+    csv.writer(text, delimiter=delimiter, lineterminator=newline).writerows(
+        [*ROWS, ["4", "Ærlig Øystein Åsen AS", "annen", "", "", ""]]
+    )
+    path = tmp_path / "medlemmer.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.getvalue().encode(encoding))
+    result = sjekk(str(path), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = out_rows(result.stdout)
+    assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
+    assert [r["nr"] for r in rows] == ["2", "3", "4", "5"]  # the spreadsheet's own row numbers
+    assert [statuses(r) for r in rows[:3]] == [VERFT, BYGG, ANNEN]
+    assert rows[3]["navn"] == "Ærlig Øystein Åsen AS"  # æøå intact, whatever the encoding
+    said = result.stderr.count("leser den som Windows-1252")
+    assert said == (1 if encoding == "cp1252" else 0)  # said once, only when it is true
+
+
+def test_an_excel_made_file_with_numbers_booleans_and_an_empty_row(tmp_path):
+    book = Workbook()
+    first = book.active
+    first.title = "Medlemmer"
+    first.append(["id", "navn", "bransje", "behov", "klynge", "praksis_aar"])
+    first.append([101, "Verft AS", "industri, maritim", "fagbrev", None, 6])  # a number cell
+    first.append([102, "Klynge AS", "industri", "hoyere", True, None])  # a boolean cell
+    first.append([None, None, None, None, None, None])  # an empty row: skipped, counted
+    first.append([103, "Desimal AS", "bygg", "fagbrev", None, 5.0])  # a whole number stored as 5.0
+    first.append([104, "Tall i tekst AS", "industri", 7, None, None])  # a number where a choice goes
+    other = book.create_sheet("Annet")
+    other.append(["id", "bransje"])
+    other.append(["x", "annen"])
+    path = tmp_path / "medlemmer.xlsx"
+    book.save(path)
+    result = sjekk(str(path), "--format", "csv")
+    rows = out_rows(result.stdout)
+    assert [r["id"] for r in rows] == ["101", "102", "103", "104"]
+    assert statuses(rows[0]) == VERFT
+    assert rows[1]["utsatte-industriklynger"] == "aktuell"  # TRUE in Excel is a yes
+    assert rows[2]["bransjeprogram-industri-bygg"] == "aktuell"
+    assert rows[3]["ok"] == "nei" and "behov: Forventet en av fagbrev, fagskole, hoyere, fant 7." in rows[3]["feil"]
+    assert "1 tom rad hoppet over" in result.stderr and result.returncode == 1
+    sheet = sjekk(str(path), "--ark", "Annet", "--format", "csv")
+    assert [r["id"] for r in out_rows(sheet.stdout)] == ["x"]
+    missing = sjekk(str(path), "--ark", "Finnes ikke")
+    assert "Fant ikke arket 'Finnes ikke'" in missing.stdout and "Medlemmer, Annet" in missing.stdout
+
+
+def test_xlsx_on_stdin_with_inndata(tmp_path):
+    book = Workbook()
+    book.active.append(["bransje"])
+    book.active.append(["maritim"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = sjekk("--inndata", "xlsx", input=buffer.getvalue())
+    assert json.loads(result.stdout)["anbefalte"] == ["bransjeprogram-maritim"]
+
+
+def test_every_bad_input_gives_its_row_and_no_record_is_lost(tmp_path):
+    path = tmp_path / "feil.csv"
+    path.write_text(
+        "id;navn;bransj;behov\n"
+        "1;Stavefeil AS;industri;fagbrev\n"
+        ";;;\n"
+        "2;For mange AS;industri;fagbrev;ekstra\n"
+        "3;Greit AS;;fagbrev\n",
+        encoding="utf-8",
+    )
+    result = sjekk(str(path), "--format", "csv")
+    rows = out_rows(result.stdout)
+    assert len(rows) == 3  # three records in (one empty row skipped), three out
+    assert [(r["nr"], r["id"], r["ok"]) for r in rows] == [("2", "1", "nei"), ("4", "2", "nei"), ("5", "3", "ja")]
+    assert rows[0]["feil"] == "bransj: Ukjent felt 'bransj'. Mente du 'bransje'?"
+    assert rows[1]["feil"] == "Raden har flere celler enn overskriften har kolonner (4)."
+    assert "rad 1: ukjent kolonne 'bransj'. Mente du 'bransje'?" in result.stderr
+    assert "1 tom rad hoppet over" in result.stderr
+    duplicate = tmp_path / "dobbel.csv"
+    duplicate.write_text("id,bransje,bransje\n1,bygg,industri\n2,bygg,bygg\n", encoding="utf-8")
+    rows = out_rows(sjekk(str(duplicate), "--format", "csv").stdout)
+    assert [(r["id"], r["ok"]) for r in rows] == [("1", "nei"), ("2", "nei")]
+    assert all("Kolonnen 'bransje' står to ganger i overskriften (kolonne 2 og 3)." in r["feil"] for r in rows)
+
+
+def test_cell_rules_yes_no_numbers_and_several_values(tmp_path):
+    path = tmp_path / "celler.csv"
+    path.write_text(
+        'id,bransje,behov,klynge,praksis_aar\n1,"maritim, industri",hoyere,JA,\n2,industri,hoyere,False,\n'
+        "3,industri,fagbrev,,fem\n4,industri,fagbrev,,-1\n",
+        encoding="utf-8",
+    )
+    rows = out_rows(sjekk(str(path), "--format", "csv").stdout)
+    assert rows[0]["utsatte-industriklynger"] == "aktuell" and rows[0]["bransjeprogram-maritim"] == "aktuell"
+    assert rows[1]["utsatte-industriklynger"] == "ikke_aktuell"
+    assert rows[2]["feil"] == 'praksis_aar: Forventet et heltall, fant "fem".'
+    assert rows[3]["feil"] == "praksis_aar: Tallet må være minst 0, fant -1."
+
+
+def test_formula_injection_never_becomes_a_formula(tmp_path):
+    path = tmp_path / "farlig.csv"
+    evil = ['=HYPERLINK("http://x")', "+SUM(1)", "-2+3", "@cmd"]
+    path.write_text(
+        "id;navn;bransje\n" + "".join(f"{i};{name};annen\n" for i, name in enumerate(evil, 1)), encoding="utf-8"
+    )
+    rows = out_rows(sjekk(str(path), "--format", "csv").stdout)
+    assert [r["navn"] for r in rows] == ["'" + name for name in evil]
+    out = tmp_path / "ut.xlsx"
+    assert sjekk(str(path), "--format", "xlsx", "-o", str(out)).returncode == 0
+    sheet = load_workbook(out).active
+    names = [sheet.cell(row=r, column=3) for r in range(2, 2 + len(evil))]
+    assert [c.data_type for c in names] == ["s"] * len(evil)  # text, never a formula
+    assert [c.value for c in names] == evil  # and shown as it was written
+
+
+def test_excel_csv_bytes(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("id,bransje\n1,annen\n", encoding="utf-8")
+    data = soknad("sjekk", str(path), "--format", "csv", "--excel").stdout.encode("utf-8")
+    assert data.startswith("\ufeff".encode())
+    first = data.split(b"\r\n")[0].decode("utf-8-sig")
+    assert first == ";".join(["nr", "id", "navn", "ok", "anbefalte", *SCHEMES, "mangler", "feil"])
+    assert data.count(b"\r\n") == 2 and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_an_excel_workbook_out(tmp_path):
+    path = tmp_path / "m.csv"
+    csv_text = io.StringIO()
+    csv.writer(csv_text).writerows(ROWS)
+    path.write_text(csv_text.getvalue(), encoding="utf-8")
+    out = tmp_path / "resultat.xlsx"
+    result = sjekk(str(path), "--format", "xlsx", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    book = load_workbook(out)
+    sheet = book.active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:K4"
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["nr", "id", "navn", "ok", "anbefalte"] and header[5:9] == SCHEMES
+    verft = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    assert verft["bransjeprogram-maritim"].value == "aktuell"
+    assert verft["bransjeprogram-maritim"].fill.start_color.rgb.endswith("C6EFCE")  # green
+    bygg = {h: c for h, c in zip(header, sheet[3], strict=True)}
+    assert bygg["industrifagskolen"].fill.start_color.rgb.endswith("FFEB9C")  # yellow
+    assert sheet.column_dimensions["E"].width >= 40  # anbefalte
+    # A workbook never goes to a pipe; -o to a missing folder writes nothing.
+    piped = sjekk(str(path), "--format", "xlsx")
+    assert piped.returncode == 2 and "Gi filen med -o" in piped.stderr and piped.stdout == ""
+    nowhere = sjekk(str(path), "--format", "xlsx", "-o", str(tmp_path / "mangler" / "ut.xlsx"))
+    assert nowhere.returncode == 2 and not (tmp_path / "mangler").exists()
+
+
+def test_csv_out_to_a_file_is_whole_or_nothing(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps([{"id": i, "bransje": "annen"} for i in range(5)]), encoding="utf-8")
+    out = tmp_path / "ut.csv"
+    result = sjekk(str(path), "--format", "csv", "-o", str(out))
+    assert result.returncode == 0 and result.stdout == ""
+    assert len(out_rows(out.read_text(encoding="utf-8"))) == 5
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def test_the_template_round_trip(tmp_path):
+    template = soknad("mal").stdout
+    assert template.splitlines()[0] == "id,navn,bransje,behov,kompetanse,tilbud,klynge,praksis_aar"
+    # The examples are valid as they are; the first is a fagbrev case in industry.
+    rows = out_rows(sjekk("--inndata", "csv", "--format", "csv", input=template).stdout)
+    assert [r["ok"] for r in rows] == ["ja", "ja"]
+    assert rows[0]["anbefalte"] == "bransjeprogram-industri-bygg"
+    # An adviser fills in a company of their own, and gets the expected statuses.
+    filled = template + '10,Verft AS,"industri, maritim",fagbrev,,,,6\n11,Bygg AS,bygg,fagskole,,finnes,,\n'
+    rows = out_rows(sjekk("--inndata", "csv", "--format", "csv", input=filled).stdout)
+    assert [statuses(r) for r in rows[2:]] == [VERFT, BYGG]
+
+
+def test_the_excel_template_round_trip(tmp_path):
+    path = tmp_path / "mal.xlsx"
+    assert soknad("mal", "-o", str(path)).returncode == 0
+    book = load_workbook(path)
+    assert book.sheetnames == ["Svar", "Verdier"]
+    sheet = book["Svar"]
+    header = [c.value for c in sheet[1]]
+    validated = {str(v.sqref).split(":")[0].rstrip("0123456789") for v in sheet.data_validations.dataValidation}
+    letters = {h: chr(65 + i) for i, h in enumerate(header)}
+    assert {letters[q] for q in ("bransje", "behov", "kompetanse", "tilbud", "klynge", "praksis_aar")} <= validated
+    lists = {v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"}
+    assert '"industri,bygg,maritim,annen"' in lists and '"ja,nei"' in lists
+    guide = [row[0] for row in book["Verdier"].iter_rows(values_only=True)]
+    assert "bransje" in guide and "praksis_aar" in guide
+    sheet.append([10, "Verft AS", "industri, maritim", "fagbrev", None, None, None, 6])
+    sheet.append([11, "Bygg AS", "bygg", "fagskole", None, "finnes", None, None])
+    book.save(path)
+    rows = out_rows(sjekk(str(path), "--format", "csv").stdout)
+    assert [statuses(r) for r in rows[2:]] == [VERFT, BYGG]
+
+
+def test_the_summary_counts(tmp_path):
+    path = tmp_path / "m.csv"
+    csv_text = io.StringIO()
+    csv.writer(csv_text).writerows([*ROWS, ["4", "Klynge?", "industri", "hoyere", "", ""]])
+    path.write_text(csv_text.getvalue(), encoding="utf-8")
+    result = sjekk(str(path), "--oppsummering", COLUMNS="120")
+    assert json.loads(result.stdout.splitlines()[0])["id"] == "1"  # JSON stays on stdout
+    summary = result.stderr
+    # Verft: both bransjeprogram; Bygg: Industrifagskolen maybe; Annen: nothing; the fourth
+    # (industri, hoyere, klynge unknown): the clusters scheme maybe, klynge missing.
+    assert "│ Bransjeprogram for industri- og byggenæringen │       1 │       0 │            3 │" in summary
+    assert "│ Industrifagskolen                             │       0 │       1 │            3 │" in summary
+    assert "│ Kompetanseløft for utsatte industriklynger    │       0 │       1 │            3 │" in summary
+    assert "klynge: 1 post" in summary
+    table = sjekk(str(path), "--format", "tabell", "--oppsummering", COLUMNS="120")
+    assert "Oppsummering" in table.stdout and "Oppsummering" not in table.stderr
