@@ -229,6 +229,8 @@ def parse_record(rules: RuleBase, record: object) -> dict[str, AnswerValue]:
 
 def passthrough_ok(value: object) -> bool:
     """`id` and `navn`: text or a whole number, as the schema says (5.0 counts as whole)."""
+    if type(value) is str and value.isascii():  # the common case, first: it is checked per record
+        return True
     if isinstance(value, bool):
         return False
     if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value) and value.is_integer()):

@@ -30,11 +30,15 @@ _CHUNK = 64 * 1024
 _WS = " \t\r\n"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RawRecord:
     line: int | None  # 1-based line where the record starts, when known
     value: Any = None
     error: str | None = None
+    # A CSV row whose cells line up with the header: its cells, and the reader that knows
+    # the columns (`tables.Table`). `value` is then built only if the checker asks for it.
+    cells: list[str] | None = None
+    table: Any = None
 
 
 class _JSONValueError(ValueError):

@@ -1,9 +1,10 @@
 """`soknad sjekk`: records in, one JSON line per record out, streamed.
 
-`Checker` turns a raw record into an output object. It is where batch speed comes from:
-answers take few distinct values, so assessments are cached by answers and a thousand
-companies with the same answers cost one evaluation. The cache is bounded, so memory stays
-flat however long the input is.
+`Checker` turns a raw record into a checked one. It is where batch speed comes from:
+answers take few distinct values, so each field value is parsed once, and a thousand
+companies whose answers reduce to the same thing cost one evaluation. The caches are
+bounded, so memory stays flat however long the input is. tests/test_batch_cache.py holds
+them to what the parser and the engine give without any cache.
 
 `run_batch` does the I/O: files or stdin in, stdout out, a count and an optional progress
 bar on stderr, Ctrl-C and a closed pipe handled without losing or cutting a line.
@@ -15,6 +16,7 @@ import datetime as dt
 import json
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -27,14 +29,14 @@ from .batch import RawRecord, read_records
 from .files import FileProblem, os_problem, silence_stdout, stdout_ascii
 from .interrupt import exit_code
 from .jsonout import result_json
-from .model import AnswerValue, RuleBase
+from .model import AnswerValue, Question, Result, RuleBase
 from .saved import adapt, changed_since
 from .sinks import CsvSink, JsonSink, Sink, XlsxSink
-from .tables import TableStats, read_csv, read_xlsx
+from .tables import EMPTY, Table, TableStats, cell_value, read_csv, read_xlsx
 
 _C1 = re.compile("[\u007f-\u009f\u2028\u2029]")
 _PROGRESS_MIN_BYTES = 1_000_000
-_CACHE_SIZE = 4096
+_CACHE_SIZE = 4096  # assessments; a JSON one is about 12 KB of text
 
 
 # Decided once per run: the cached assessment bodies are spliced into every line.
@@ -42,41 +44,111 @@ ASCII_ONLY = stdout_ascii()
 
 
 def dumps_line(obj: dict[str, Any]) -> str:
-    """One JSON line. C1 control characters are escaped too, so none reach a terminal raw."""
-    text = json.dumps(obj, ensure_ascii=ASCII_ONLY)
+    """One JSON line."""
+    return _dumps(obj) + "\n"
+
+
+def _dumps(value: object) -> str:
+    """JSON text. C1 control characters are escaped too, so none reach a terminal raw."""
+    text = json.dumps(value, ensure_ascii=ASCII_ONLY)
     if _C1.search(text):
         text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text + "\n"
+    return text
 
 
-@dataclass(frozen=True)
 class Body:
-    """The assessment of one set of answers: its JSON, and what tables and the summary use."""
+    """The assessment of one set of answers, and what each output and the summary use.
 
-    json: str  # the JSON object's members after the record's own, without the opening brace
-    recommended: tuple[str, ...]
-    statuses: tuple[str, ...]  # in the order of the rule base's schemes
-    missing: tuple[str, ...]
+    Its JSON is made the first time a JSON line needs it, so CSV and Excel do not pay for
+    it. It is kept as pieces, one per list element, shared with every other assessment that
+    has the same piece: a scheme's assessment, a checklist entry. An assessment is some 12 KB
+    of text, but most of it is the same from one set of answers to the next, so thousands of
+    cached assessments cost little memory.
+    """
+
+    def __init__(self, result: Result, pieces: dict[str, str]) -> None:
+        self.result: Result | None = result
+        self.recommended = result.recommended
+        self.statuses = tuple(a.status.value for a in result.assessments)  # in the rule base's order
+        self.missing = result.missing
+        # the CSV and Excel columns from `ok` to `feil`
+        self.cells = ("ja", ", ".join(self.recommended), *self.statuses, ", ".join(self.missing), "")
+        self.tally_key = (self.statuses, self.missing)
+        self._pieces = pieces
+        self._json: tuple[str, ...] | None = None
+
+    @property
+    def json(self) -> tuple[str, ...]:
+        """The JSON object's members after the record's own, ending the line: in pieces to join."""
+        if self._json is None:
+            assert self.result is not None
+            parts = ['"ok": true']
+            for name, value in result_json(self.result).items():
+                if isinstance(value, list) and value:
+                    parts.append(self._piece(f", {_dumps(name)}: ["))
+                    for i, item in enumerate(value):
+                        parts += [", "] if i else []
+                        parts.append(self._piece(_dumps(item)))
+                    parts.append("]")
+                else:
+                    parts.append(self._piece(f", {_dumps(name)}: {_dumps(value)}"))
+            parts.append("}\n")
+            self._json = tuple(parts)
+            self.result = None  # the pieces are all a JSON line needs from now on
+        return self._json
+
+    def _piece(self, text: str) -> str:
+        known = self._pieces.get(text)
+        if known is None:
+            _make_room(self._pieces, _CACHE_FIELDS)
+            known = self._pieces[text] = text
+        return known
 
 
-@dataclass(frozen=True)
 class Checked:
-    """One record checked: its JSON line, and what the other outputs and the summary need."""
+    """One record checked: what the outputs and the summary need. The JSON line is made
+    only if asked for, so CSV and Excel output do not pay for it."""
 
-    line: str
-    ok: bool
-    fits: bool  # some scheme is recommended
-    head: dict[str, Any]
-    body: Body | None = None
-    errors: tuple[dict[str, Any], ...] = ()
+    __slots__ = ("body", "errors", "head")
+
+    def __init__(self, head: dict[str, Any], body: Body | None = None, errors: tuple[dict[str, Any], ...] = ()):
+        self.head = head
+        self.body = body
+        self.errors = errors
+
+    @property
+    def ok(self) -> bool:
+        return self.body is not None
+
+    @property
+    def fits(self) -> bool:
+        """Some scheme is recommended."""
+        return self.body is not None and bool(self.body.recommended)
+
+    @property
+    def line(self) -> str:
+        if self.body is not None:
+            return dumps_line(self.head)[:-2] + ", " + "".join(self.body.json)
+        return dumps_line({**self.head, "ok": False, "feil": list(self.errors)})
+
+
+_PASSTHROUGH = frozenset(PASSTHROUGH)
+Signature = tuple[tuple[str, AnswerValue], ...]
+_ABSENT = object()
+_EMPTY_CELL = object()  # an empty cell: the question is not answered  # a question the record does not mention (distinct from null, "vet ikke")
+_CACHE_FIELDS = 65_536  # small entries: a field value, or a tuple of classes
 
 
 class Checker:
-    """Turns raw records into output lines.
+    """Turns raw records into checked records.
 
-    The assessment part of a line depends only on the answers, which take few distinct
-    values across a batch, so it is evaluated and serialised once per distinct set of
-    answers (a bounded cache) and spliced after the record's own fields.
+    Speed comes from the answers taking few distinct values across a batch. Each field of a
+    plain record is parsed once per distinct value and reduced to what can change a result:
+    a number to the interval it falls in between the bounds of the conditions, anything else
+    to its parsed value. The tuple of those, one per question, names the assessment, which is
+    evaluated and serialised once and spliced after the record's own fields. Anything else
+    (a saved answer file, nested values, an invalid id) takes the full parser every time.
+    Every cache is bounded, so memory stays flat however long the input is.
     """
 
     def __init__(
@@ -85,41 +157,156 @@ class Checker:
         self.rules = rules
         self.today = today
         self.earlier = earlier or (lambda version: None)
-        self._cache: dict[tuple[tuple[str, AnswerValue], ...], Body] = {}
+        self._cache: dict[Signature, Body] = {}
+        self._positions = {q.id: i for i, q in enumerate(rules.questions)}
+        self._ids = [q.id for q in rules.questions]
+        self._cuts = engine.number_cuts(rules)
+        self._fields: dict[tuple[object, ...], tuple[int, object, AnswerValue] | FieldError] = {}
+        self._signatures: dict[tuple[object, ...], Signature] = {}
+        self._pieces: dict[str, str] = {}  # JSON text shared by assessments (see Body)
+        self._tables: dict[Table, list[tuple[str, Question | None, dict[str, Any]]]] = {}
 
-    def _cached_body(self, answers: dict[str, AnswerValue]) -> Body:
-        key = engine.signature(self.rules, answers)
+    def _cached_body(self, answers: dict[str, AnswerValue], key: Signature | None = None) -> Body:
+        if key is None:
+            key = engine.signature(self.rules, answers)
         body = self._cache.get(key)
         if body is None:
-            if len(self._cache) >= _CACHE_SIZE:
-                self._cache.clear()  # bounded: memory stays flat however many distinct answers
+            _make_room(self._cache, _CACHE_SIZE)  # bounded: memory stays flat however many answers
             body = self._cache[key] = self._body_uncached(answers)
         return body
 
     def _body_uncached(self, answers: Any) -> Body:
-        result = engine.evaluate(self.rules, answers, self.today)
-        text = dumps_line({"ok": True, **result_json(result)})
-        return Body(
-            text[1:],  # without the opening brace
-            result.recommended,
-            tuple(a.status.value for a in result.assessments),
-            result.missing,
-        )
+        return Body(engine.evaluate(self.rules, answers, self.today), self._pieces)
 
     def check(self, nr: int, raw: RawRecord, source: str | None = None) -> Checked:
         head: dict[str, Any] = {"nr": nr, "linje": raw.line}
         if source is not None:
             head["fil"] = source
+        value = raw.value
         if raw.error is not None:
-            if isinstance(raw.value, dict):  # a spreadsheet row: its id and name still go through
-                head.update({k: raw.value[k] for k in PASSTHROUGH if k in raw.value and passthrough_ok(raw.value[k])})
-            return _failed(head, [FieldError(None, raw.error)])
+            if isinstance(value, dict):  # a spreadsheet row: its id and name still go through
+                head.update({k: value[k] for k in PASSTHROUGH if k in value and passthrough_ok(value[k])})
+            return Checked(head, None, _errors([FieldError(None, raw.error)]))
+        if raw.cells is not None:  # a CSV row: read straight from its cells
+            checked = self._check_row(head, raw.table, raw.cells)
+            if checked is not None:
+                return checked
+            value = raw.table.row_record(raw.cells, raw.line).value
+        if type(value) is dict and not ("svar" in value and "regelverk" in value):
+            checked = self._check_plain(head, value)
+            if checked is not None:
+                return checked
+        return self._check_uncached(head, value)
+
+    def _check_plain(self, head: dict[str, Any], record: dict[str, Any]) -> Checked | None:
+        """A plain record of plain values, by the caches; None if it is not one."""
+        classes: list[object] = [_ABSENT] * len(self._positions)
+        parsed_fields = []
+        errors: list[FieldError] = []
+        fields = self._fields
+        for field, value in record.items():
+            if field in _PASSTHROUGH:
+                if not passthrough_ok(value):
+                    return None  # its error message quotes the value: the full parser says it
+                continue
+            kind = type(value)
+            if kind is str or kind is int or kind is bool or value is None:
+                key: tuple[object, ...] = (field, kind, value)
+            elif kind is float:
+                key = (field, kind, repr(value))  # -0.0 and nan are not 0.0, nor equal to it
+            elif kind is list and all(type(v) is str for v in value):
+                key = (field, kind, tuple(value))
+            else:
+                return None
+            parsed = fields.get(key)
+            if parsed is None:
+                parsed = self._parse_field(field, value)
+                _make_room(fields, _CACHE_FIELDS)
+                fields[key] = parsed
+            if isinstance(parsed, FieldError):
+                errors.append(parsed)
+            else:
+                classes[parsed[0]] = parsed[1]
+                parsed_fields.append(parsed)
+        head.update({k: record[k] for k in PASSTHROUGH if k in record})
+        if errors:
+            return Checked(head, None, _errors(errors))
+        return Checked(head, self._body_of(classes, parsed_fields))
+
+    def _check_row(self, head: dict[str, Any], table: Table, cells: list[str]) -> Checked | None:
+        """A CSV row by the caches: each column reads each distinct cell once, by
+        `tables.cell_value` and then the parser, as the same row as a record would be."""
+        columns = self._tables.get(table)
+        if columns is None:
+            _make_room(self._tables, 64)
+            columns = self._tables[table] = [(name, question, {}) for name, question in table.columns]
+        classes: list[object] = [_ABSENT] * len(self._positions)
+        parsed_fields = []
+        errors: list[FieldError] = []
+        names: dict[str, str] = {}
+        for (name, question, seen), cell in zip(columns, cells, strict=True):
+            if not name:
+                continue  # a column without a name holds no answer
+            if name in _PASSTHROUGH:
+                text = cell.strip()
+                if text:
+                    if not passthrough_ok(text):
+                        return None
+                    names[name] = text
+                continue
+            parsed: Any = seen.get(cell)
+            if parsed is None:
+                value = cell_value(question, cell)
+                parsed = _EMPTY_CELL if value is EMPTY else self._parse_field(name, value)
+                _make_room(seen, _CACHE_FIELDS)
+                seen[cell] = parsed
+            if parsed is _EMPTY_CELL:
+                continue
+            if isinstance(parsed, FieldError):
+                errors.append(parsed)
+            else:
+                classes[parsed[0]] = parsed[1]
+                parsed_fields.append(parsed)
+        head.update({k: names[k] for k in PASSTHROUGH if k in names})
+        if errors:
+            return Checked(head, None, _errors(errors))
+        return Checked(head, self._body_of(classes, parsed_fields))
+
+    def _body_of(self, classes: list[object], parsed_fields: list[tuple[int, object, AnswerValue]]) -> Body:
+        # The classes name the signature without computing it; the assessment is looked up
+        # by signature, so it is held once however many class tuples lead to it.
+        key = tuple(classes)
+        signature = self._signatures.get(key)
+        body = self._cache.get(signature) if signature is not None else None
+        if body is None:
+            answers = {self._ids[p[0]]: p[2] for p in parsed_fields}
+            if signature is None:
+                signature = engine.signature(self.rules, answers)
+                _make_room(self._signatures, _CACHE_FIELDS)
+                self._signatures[key] = signature
+            body = self._cached_body(answers, signature)
+        return body
+
+    def _parse_field(self, field: str, value: object) -> tuple[int, object, AnswerValue] | FieldError:
+        """One field by the one parser: its position, class and value; or its error."""
+        try:
+            parsed = parse_record(self.rules, {field: value})[field]
+        except AnswerError as e:
+            return e.errors[0]
+        cuts = self._cuts.get(field)
+        if cuts is not None and type(parsed) is int:
+            return self._positions[field], ("intervall", bisect_right(cuts, parsed)), parsed
+        return self._positions[field], parsed, parsed
+
+    def _check_uncached(self, head: dict[str, Any], value: object) -> Checked:
         errors: list[FieldError] = []
         saved = None
+        if isinstance(value, dict):  # even when the record is malformed, the line can be found
+            head.update({k: value[k] for k in PASSTHROUGH if k in value and passthrough_ok(value[k])})
         try:
             # A file saved under another version of the rules: what it cannot be read as
             # today is set aside with a note, and the line says what changed since.
-            value, saved = adapt(self.rules, raw.value)
+            value, saved = adapt(self.rules, value)
             record = unwrap_saved(value)
             # id and navn go through even when an answer is wrong, so the line can be found.
             if isinstance(record, dict):
@@ -128,17 +315,22 @@ class Checker:
         except AnswerError as e:
             errors.extend(e.errors)
         if errors:
-            return _failed(head, errors)
+            return Checked(head, None, _errors(errors))
         if saved is not None:
             old = self.earlier(saved.version)
             head["endret_siden"] = changed_since(saved, old, self.rules, answers, self.today)
-        body = self._cached_body(answers)
-        return Checked(dumps_line(head)[:-2] + ", " + body.json, True, bool(body.recommended), head, body)
+        return Checked(head, self._cached_body(answers))
 
 
-def _failed(head: dict[str, Any], errors: list[FieldError]) -> Checked:
-    feil = tuple({"felt": e.field, "melding": e.message} for e in errors)
-    return Checked(dumps_line({**head, "ok": False, "feil": list(feil)}), False, False, head, None, feil)
+def _make_room(cache: dict[Any, Any], size: int) -> None:
+    """Drop the oldest entry of a full cache. Oldest first keeps what a batch still uses,
+    where clearing all would evaluate it again."""
+    if len(cache) >= size:
+        del cache[next(iter(cache))]
+
+
+def _errors(errors: list[FieldError]) -> tuple[dict[str, Any], ...]:
+    return tuple({"felt": e.field, "melding": e.message} for e in errors)
 
 
 # --- I/O ----------------------------------------------------------------------------------
@@ -152,21 +344,37 @@ class Tally:
     def __init__(self, rules: RuleBase) -> None:
         self.rules = rules
         self.read = self.ok = self.errors = self.none_fit = 0
-        self.statuses: dict[str, dict[str, int]] = {s.id: {} for s in rules.schemes}
-        self.missing: dict[str, int] = {}
+        # Counted per distinct outcome while reading (few), spread out over schemes at the end.
+        self._outcomes: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
 
     def add(self, checked: Checked) -> None:
         self.read += 1
-        if not checked.ok or checked.body is None:
+        body = checked.body
+        if body is None:
             self.errors += 1
             return
         self.ok += 1
-        self.none_fit += not checked.fits
-        for scheme, status in zip(self.rules.schemes, checked.body.statuses, strict=True):
-            counts = self.statuses[scheme.id]
-            counts[status] = counts.get(status, 0) + 1
-        for question in checked.body.missing:
-            self.missing[question] = self.missing.get(question, 0) + 1
+        self.none_fit += not body.recommended
+        key = body.tally_key
+        self._outcomes[key] = self._outcomes.get(key, 0) + 1
+
+    @property
+    def statuses(self) -> dict[str, dict[str, int]]:
+        """For each scheme id, how many records had each status."""
+        counts: dict[str, dict[str, int]] = {s.id: {} for s in self.rules.schemes}
+        for (statuses, _), n in self._outcomes.items():
+            for scheme, status in zip(self.rules.schemes, statuses, strict=True):
+                counts[scheme.id][status] = counts[scheme.id].get(status, 0) + n
+        return counts
+
+    @property
+    def missing(self) -> dict[str, int]:
+        """For each question id, how many valid records lack an answer the guide would ask for."""
+        counts: dict[str, int] = {}
+        for (_, missing), n in self._outcomes.items():
+            for question in missing:
+                counts[question] = counts.get(question, 0) + n
+        return counts
 
     def summary(self, empty_rows: int = 0) -> str:
         records = "post" if self.read == 1 else "poster"

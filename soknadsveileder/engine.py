@@ -360,7 +360,7 @@ def _probes(rules: RuleBase) -> Mapping[str, tuple[AnswerValue, ...]]:
 
 
 @lru_cache(maxsize=32)
-def _cuts(rules: RuleBase) -> Mapping[str, tuple[int, ...]]:
+def number_cuts(rules: RuleBase) -> Mapping[str, tuple[int, ...]]:
     """For each number question, the values at which some condition can change."""
     cuts: dict[str, set[int]] = {q.id: set() for q in rules.questions if q.type == "tall"}
     for c in all_conditions(rules):
@@ -379,7 +379,7 @@ def signature(rules: RuleBase, answers: Answers) -> tuple[tuple[str, AnswerValue
     between the bounds of the numeric conditions. Batch checks cache on this key.
     """
     kept = effective(rules, answers)
-    cuts = _cuts(rules)
+    cuts = number_cuts(rules)
     key = []
     for qid, value in sorted(kept.items()):
         if qid in cuts and isinstance(value, int) and not isinstance(value, bool):

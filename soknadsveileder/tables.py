@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from .answers import PASSTHROUGH
 from .batch import RawRecord
 from .model import Question, RuleBase
 
@@ -43,51 +44,60 @@ class TableStats:
 
 
 def cell_value(question: Question | None, value: object) -> object:
-    """A cell as the JSON value it stands for; `_EMPTY` for an empty cell.
+    """A cell as the JSON value it stands for; `EMPTY` for an empty cell.
 
     Only the shape is read here (text to yes/no, number or list); whether the value is
     allowed is for the parser to say, with the same messages as for JSON.
     """
-    if value is None:
-        return _EMPTY
-    if isinstance(value, bool) or (isinstance(value, int | float) and question is not None):
+    if type(value) is str:  # every CSV cell, and most Excel cells: the quick way first
+        text = value.strip()
+    elif value is None:
+        return EMPTY
+    elif isinstance(value, bool) or (isinstance(value, int | float) and question is not None):
         if isinstance(value, float) and value.is_integer() and question is not None and question.type == "tall":
             return int(value)
         return value
-    text = str(value).strip()
+    else:
+        text = str(value).strip()
     if not text:
-        return _EMPTY
+        return EMPTY
     if question is None:
         return text
-    if question.type == "ja_nei":
+    kind = question.type
+    if kind == "valg":
+        return [part.strip() for part in text.split(",")] if question.multiple and "," in text else text
+    if kind == "ja_nei":
         word = text.lower()
         return True if word in _YES else False if word in _NO else text
-    if question.type == "tall":
-        return int(text) if _INTEGER.fullmatch(text) else text
-    if question.multiple and "," in text:
-        return [part.strip() for part in text.split(",")]
-    return text
+    return int(text) if _INTEGER.fullmatch(text) else text
 
 
-_EMPTY = object()
+EMPTY = object()
 
 
-class _Rows:
-    """Turns header and rows into raw records; shared by the CSV and Excel readers."""
+class Table:
+    """The header of a sheet, and its rows as raw records; for the CSV and Excel readers.
+
+    A CSV row whose cells line up with the header goes on as its cells, and the checker
+    reads them column by column (`checking.Checker`); `record` is the same reading for
+    every other row, and the reference the quick way is tested against.
+    """
 
     def __init__(self, rules: RuleBase, source: str, stats: TableStats) -> None:
         self.questions = {q.id: q for q in rules.questions}
         self.source = source
         self.stats = stats
         self.header: list[str] = []
+        self.columns: list[tuple[str, Question | None]] = []
         self.duplicate: str | None = None
 
     def set_header(self, cells: Iterable[object], line: int) -> None:
-        from .answers import PASSTHROUGH, close_match
+        from .answers import close_match
 
         self.header = [str(c).strip().lstrip("\ufeff") if c is not None else "" for c in cells]
         while self.header and not self.header[-1]:
             self.header.pop()
+        self.columns = [(name, self.questions.get(name)) for name in self.header]
         seen: dict[str, int] = {}
         for i, name in enumerate(self.header, 1):
             if name in seen:
@@ -100,25 +110,28 @@ class _Rows:
                 self.stats.header_notes.append(f"{self.source}: rad {line}: ukjent kolonne '{name}'.{hint}")
 
     def record(self, cells: list[object], line: int) -> RawRecord | None:
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        record: dict[str, Any] = {}
+        for (name, question), cell in zip(self.columns, cells, strict=False):
+            if cell is None or not name:
+                continue
+            value = cell_value(question, cell)
+            if value is not EMPTY:
+                record[name] = value if question is not None or name not in PASSTHROUGH else _passthrough(cell)
+        width = len(self.columns)
+        extra = len(cells) > width and any(c is not None and str(c).strip() for c in cells[width:])
+        if not record and not extra and all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             self.stats.empty_rows += 1
             return None
-        # An error row still carries its id and name, so the adviser can find the company.
-        names = {n: _passthrough(c) for n, c in zip(self.header, cells, strict=False) if n in ("id", "navn") and c}
-        if self.duplicate is not None:
-            return RawRecord(line, names, error=self.duplicate)
-        extra = [c for c in cells[len(self.header) :] if c is not None and str(c).strip()]
-        if extra:
-            error = f"Raden har flere celler enn overskriften har kolonner ({len(self.header)})."
+        if self.duplicate is not None or extra:
+            # An error row still carries its id and name, so the adviser can find the company.
+            names = {k: record[k] for k in PASSTHROUGH if k in record}
+            error = self.duplicate or f"Raden har flere celler enn overskriften har kolonner ({width})."
             return RawRecord(line, names, error=error)
-        record: dict[str, Any] = {}
-        for name, cell in zip(self.header, cells, strict=False):
-            if not name:
-                continue
-            value = cell_value(self.questions.get(name), cell)
-            if value is not _EMPTY:
-                record[name] = value if name not in ("id", "navn") else _passthrough(cell)
         return RawRecord(line, record)
+
+    def row_record(self, cells: list[str], line: int) -> RawRecord:
+        """A CSV row the quick way could not take, as a record for the parser."""
+        return self.record(list(cells), line) or RawRecord(line, {})
 
 
 def _passthrough(cell: object) -> object:
@@ -157,7 +170,7 @@ def read_csv(stream: BinaryIO, rules: RuleBase, source: str, stats: TableStats) 
         yield first
         yield from lines
 
-    rows = _Rows(rules, source, stats)
+    rows = Table(rules, source, stats)
     reader = csv.reader(all_lines(), delimiter=delimiter)
     start = 1
     for n, cells in enumerate(reader):
@@ -165,6 +178,12 @@ def read_csv(stream: BinaryIO, rules: RuleBase, source: str, stats: TableStats) 
         start = reader.line_num + 1
         if n == 0:
             rows.set_header(cells, line)
+            continue
+        if rows.duplicate is None and len(cells) == len(rows.columns):
+            if not "".join(cells).strip():
+                stats.empty_rows += 1
+                continue
+            yield RawRecord(line, cells=cells, table=rows)  # the checker reads the cells
             continue
         record = rows.record(list(cells), line)
         if record is not None:
@@ -193,7 +212,7 @@ def read_xlsx(
             yield RawRecord(1, error=f"Fant ikke arket '{sheet}' i {source}. Arkene heter: {names}.")
             return
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        rows = _Rows(rules, source, stats)
+        rows = Table(rules, source, stats)
         for line, cells in enumerate(worksheet.iter_rows(values_only=True), 1):
             if line == 1:
                 rows.set_header(cells, line)

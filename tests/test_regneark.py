@@ -15,7 +15,7 @@ import json
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from .helpers import OPEN_DATE, soknad
+from .helpers import OPEN_DATE, ROOT, soknad
 
 SCHEMES = ["bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifagskolen", "utsatte-industriklynger"]
 VERFT = {s: st for s, st in zip(SCHEMES, ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"], strict=True)}
@@ -149,6 +149,21 @@ def test_cell_rules_yes_no_numbers_and_several_values(tmp_path):
     assert rows[3]["feil"] == "praksis_aar: Tallet må være minst 0, fant -1."
 
 
+def test_the_same_text_in_columns_of_different_types_is_read_by_each_column(tmp_path):
+    """Each column reads its cells by its own question: «ja» is yes in `klynge` but no
+    industry in `bransje`, «6» a number in `praksis_aar` but no education in `behov`."""
+    path = tmp_path / "samme.csv"
+    path.write_text(
+        "bransje,behov,klynge,praksis_aar\nindustri,hoyere,ja,6\nja,hoyere,ja,\nmaritim,6,,6\nindustri,hoyere,ja,6\n",
+        encoding="utf-8",
+    )
+    rows = out_rows(sjekk(str(path), "--format", "csv").stdout)
+    assert [r["ok"] for r in rows] == ["ja", "nei", "nei", "ja"]
+    assert rows[0]["utsatte-industriklynger"] == rows[3]["utsatte-industriklynger"] == "aktuell"
+    assert rows[1]["feil"].startswith("bransje: ") and '"ja"' in rows[1]["feil"]
+    assert rows[2]["feil"].startswith("behov: ") and '"6"' in rows[2]["feil"]
+
+
 def test_formula_injection_never_becomes_a_formula(tmp_path):
     path = tmp_path / "farlig.csv"
     evil = ['=HYPERLINK("http://x")', "+SUM(1)", "-2+3", "@cmd"]
@@ -249,16 +264,34 @@ def test_the_excel_template_round_trip(tmp_path):
 def test_the_summary_counts(tmp_path):
     path = tmp_path / "m.csv"
     csv_text = io.StringIO()
-    csv.writer(csv_text).writerows([*ROWS, ["4", "Klynge?", "industri", "hoyere", "", ""]])
+    clusters = [[str(n), "Klynge?", "industri", "hoyere", "", ""] for n in (4, 5, 6)]
+    csv.writer(csv_text).writerows([*ROWS, *clusters])
     path.write_text(csv_text.getvalue(), encoding="utf-8")
     result = sjekk(str(path), "--oppsummering", COLUMNS="120")
     assert json.loads(result.stdout.splitlines()[0])["id"] == "1"  # JSON stays on stdout
     summary = result.stderr
-    # Verft: both bransjeprogram; Bygg: Industrifagskolen maybe; Annen: nothing; the fourth
-    # (industri, hoyere, klynge unknown): the clusters scheme maybe, klynge missing.
-    assert "│ Bransjeprogram for industri- og byggenæringen │       1 │       0 │            3 │" in summary
-    assert "│ Industrifagskolen                             │       0 │       1 │            3 │" in summary
-    assert "│ Kompetanseløft for utsatte industriklynger    │       0 │       1 │            3 │" in summary
-    assert "klynge: 1 post" in summary
+    # Verft: both bransjeprogram; Bygg: Industrifagskolen maybe; Annen: nothing; the last
+    # three (industri, hoyere, klynge unknown): the clusters scheme maybe, klynge missing.
+    assert "│ Bransjeprogram for industri- og byggenæringen │       1 │       0 │            5 │" in summary
+    assert "│ Industrifagskolen                             │       0 │       1 │            5 │" in summary
+    assert "│ Kompetanseløft for utsatte industriklynger    │       0 │       3 │            3 │" in summary
+    assert "klynge: 3 poster" in summary
     table = sjekk(str(path), "--format", "tabell", "--oppsummering", COLUMNS="120")
     assert "Oppsummering" in table.stdout and "Oppsummering" not in table.stderr
+
+
+def test_the_advisers_example_in_the_readme_is_what_soknad_prints(tmp_path):
+    """The README's walk for advisers: the template, three rows added, checked as CSV."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### For rådgivere") :]
+    block = section[section.index("```\n$ soknad sjekk medlemmer.csv") + 4 :]
+    block = block[: block.index("```")]
+    command, *shown = block.splitlines()
+    template = soknad("mal").stdout
+    path = tmp_path / "medlemmer.csv"
+    added = "3,Sveis AS,industri,hoyere,,,,\n4,Rør AS,bygg,fagskole,,finnes,,\n5,Feil AS,industrii,fagbrev,,,,\n"
+    path.write_text(template + added, encoding="utf-8")
+    args = command.removeprefix("$ soknad ").split()
+    result = soknad(*args, cwd=tmp_path)
+    assert result.returncode == 1  # one row has an error
+    assert (result.stdout + result.stderr).splitlines() == shown

@@ -102,6 +102,21 @@ def test_files_and_stdin_dash_are_read_in_order(tmp_path):
     assert result.returncode == 0
 
 
+def test_several_files_in_process_name_the_file_of_each_line(cli, tmp_path):
+    """The same as above through CliRunner, with a CSV file among them and a bad row."""
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.csv"
+    first.write_text(json.dumps({"id": 1, "bransje": "bygg"}) + "\n", encoding="utf-8")
+    second.write_text("id,bransje,ukjent\n2,maritim,\n3,feil,\n", encoding="utf-8")
+    result = cli("sjekk", "--dato", OPEN_DATE, str(first), str(second))
+    out = lines(result.stdout)
+    assert [(o["nr"], o["linje"], o["fil"], o["id"], o["ok"]) for o in out] == [
+        (1, 1, str(first), 1, True),
+        (2, 2, str(second), "2", True),
+        (3, 3, str(second), "3", False),
+    ]
+    assert result.exit_code == 1
+
+
 def test_exit_codes(cli, tmp_path):
     assert cli("sjekk", input=json.dumps({"bransje": "annen"})).exit_code == 0
     assert cli("sjekk", "--fail-if-none", input=json.dumps({"bransje": "annen"})).exit_code == 1
