@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import questionary
@@ -287,6 +288,7 @@ def collect(rules: RuleBase, given: Mapping[str, AnswerValue]) -> dict[str, Answ
     Answers in `given` (from ``--svar``) are not asked again, but can be changed in review.
     """
     answers = dict(given)
+    terminal = _terminal_mode()
     try:
         say("Søkeveileder: svar på noen få spørsmål. Du kan se over og endre svarene før resultatet.")
         say("Ctrl-C avbryter.\n", "fg:ansibrightblack")
@@ -300,4 +302,32 @@ def collect(rules: RuleBase, given: Mapping[str, AnswerValue]) -> dict[str, Answ
             answers[change] = ask(question, answers.get(change))
             prune(rules, answers)
     except (KeyboardInterrupt, EOFError) as e:
+        _give_back(terminal)
         raise Interrupted(answers, e) from None
+
+
+def _terminal_mode() -> list[Any] | None:
+    """The terminal's settings before any prompt, to put back if a prompt is cut short."""
+    try:
+        import termios
+
+        return termios.tcgetattr(sys.stdin.fileno())
+    except (ImportError, OSError, ValueError):  # termios.error is an OSError
+        return None
+
+
+def _give_back(mode: list[Any] | None) -> None:
+    """Give the terminal back as it was: its settings, and a visible cursor.
+
+    prompt_toolkit does this itself when a prompt ends, but a signal (SIGTERM, SIGHUP,
+    kill -INT) can come while it draws a prompt, after it has hidden the cursor and before
+    it can undo it; then the user's shell would be left without a cursor.
+    """
+    with suppress(Exception):
+        if mode is not None:
+            import termios
+
+            termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, mode)
+        if not _plain() and sys.stdout.isatty():
+            sys.stdout.write("\x1b[?25h")
+            sys.stdout.flush()
