@@ -20,6 +20,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import count
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -134,9 +136,35 @@ class Checked:
 
 _PASSTHROUGH = frozenset(PASSTHROUGH)
 Signature = tuple[tuple[str, AnswerValue], ...]
-_ABSENT = object()
-_EMPTY_CELL = object()  # an empty cell: the question is not answered  # a question the record does not mention (distinct from null, "vet ikke")
+_ABSENT = object()  # a question the record does not mention (distinct from null, "vet ikke")
 _CACHE_FIELDS = 65_536  # small entries: a field value, or a tuple of classes
+
+
+class _RowPlan:
+    """How the quick way reads the rows of one table.
+
+    `pick` takes a row's answer cells (the columns named by a question; `id` and `navn`
+    are `passthrough`). Per answer column, `seen` holds each cell read before with its code
+    and what the parser made of it, and `codes` the codes alone, for a lookup in C
+    (`map(dict.get, ...)`). A code stands for a class (`Checker._parse_field`): "5" and
+    "12" years of practice share one, as they share every result. `classes` gives the
+    codes out, and `bodies` maps the codes of a row to its assessment.
+    """
+
+    def __init__(self, columns: list[tuple[str, Question | None]]) -> None:
+        indexes = [i for i, (name, _) in enumerate(columns) if name and name not in _PASSTHROUGH]
+        self.answer_columns = [columns[i] for i in indexes]
+        order = {name: n for n, name in enumerate(PASSTHROUGH)}
+        self.passthrough = sorted(
+            ((name, i) for i, (name, _) in enumerate(columns) if name in _PASSTHROUGH), key=lambda p: order[p[0]]
+        )
+        self.pick: Callable[[list[str]], tuple[str, ...]] = (
+            itemgetter(*indexes) if len(indexes) > 1 else lambda cells: tuple(cells[i] for i in indexes)
+        )
+        self.seen: list[dict[str, tuple[int, Any]]] = [{} for _ in indexes]
+        self.classes: list[dict[tuple[type, object], int]] = [{} for _ in indexes]
+        self.codes: list[dict[str, int]] = [{} for _ in indexes]
+        self.bodies: dict[tuple[int | None, ...], Body] = {}
 
 
 class Checker:
@@ -164,7 +192,8 @@ class Checker:
         self._fields: dict[tuple[object, ...], tuple[int, object, AnswerValue] | FieldError] = {}
         self._signatures: dict[tuple[object, ...], Signature] = {}
         self._pieces: dict[str, str] = {}  # JSON text shared by assessments (see Body)
-        self._tables: dict[Table, list[tuple[str, Question | None, dict[str, Any]]]] = {}
+        self._tables: dict[Table, _RowPlan] = {}
+        self._codes = count()
 
     def _cached_body(self, answers: dict[str, AnswerValue], key: Signature | None = None) -> Body:
         if key is None:
@@ -235,42 +264,78 @@ class Checker:
 
     def _check_row(self, head: dict[str, Any], table: Table, cells: list[str]) -> Checked | None:
         """A CSV row by the caches: each column reads each distinct cell once, by
-        `tables.cell_value` and then the parser, as the same row as a record would be."""
-        columns = self._tables.get(table)
-        if columns is None:
+        `tables.cell_value` and then the parser, as the same row as a record would be.
+
+        A row whose cells have all been read before is one lookup: each cell has a code
+        in its column, and the codes of a row name its assessment (`_RowPlan`)."""
+        plan = self._tables.get(table)
+        if plan is None:
             _make_room(self._tables, 64)
-            columns = self._tables[table] = [(name, question, {}) for name, question in table.columns]
+            plan = self._tables[table] = _RowPlan(table.columns)
+        names = []
+        for name, i in plan.passthrough:
+            text = cells[i].strip()
+            if text:
+                if not text.isascii() and not passthrough_ok(text):
+                    return None  # its error message quotes the value: the full parser says it
+                names.append((name, text))
+        answer_cells = plan.pick(cells)
+        body = plan.bodies.get(tuple(map(dict.get, plan.codes, answer_cells)))
+        if body is None:
+            checked = self._read_cells(plan, answer_cells)
+            if isinstance(checked, tuple):
+                head.update(names)
+                return Checked(head, None, checked)
+            body = checked
+        head.update(names)
+        return Checked(head, body)
+
+    def _read_cells(self, plan: _RowPlan, answer_cells: tuple[str, ...]) -> Body | tuple[dict[str, Any], ...]:
+        """The way for a row the lookup missed: cell by cell, each new cell by the parser."""
         classes: list[object] = [_ABSENT] * len(self._positions)
-        parsed_fields = []
+        parsed_fields: list[tuple[int, object, AnswerValue]] = []
         errors: list[FieldError] = []
-        names: dict[str, str] = {}
-        for (name, question, seen), cell in zip(columns, cells, strict=True):
-            if not name:
-                continue  # a column without a name holds no answer
-            if name in _PASSTHROUGH:
-                text = cell.strip()
-                if text:
-                    if not passthrough_ok(text):
-                        return None
-                    names[name] = text
-                continue
-            parsed: Any = seen.get(cell)
+        codes = []
+        for column, cell in enumerate(answer_cells):
+            entry = plan.seen[column].get(cell)
+            if entry is None:
+                entry = self._read_cell(plan, column, cell)
+            code, parsed = entry
+            codes.append(code)
             if parsed is None:
-                value = cell_value(question, cell)
-                parsed = _EMPTY_CELL if value is EMPTY else self._parse_field(name, value)
-                _make_room(seen, _CACHE_FIELDS)
-                seen[cell] = parsed
-            if parsed is _EMPTY_CELL:
                 continue
             if isinstance(parsed, FieldError):
                 errors.append(parsed)
             else:
                 classes[parsed[0]] = parsed[1]
                 parsed_fields.append(parsed)
-        head.update({k: names[k] for k in PASSTHROUGH if k in names})
         if errors:
-            return Checked(head, None, _errors(errors))
-        return Checked(head, self._body_of(classes, parsed_fields))
+            return _errors(errors)
+        body = self._body_of(classes, parsed_fields)
+        _make_room(plan.bodies, _CACHE_FIELDS)
+        plan.bodies[tuple(codes)] = body
+        return body
+
+    def _read_cell(
+        self, plan: _RowPlan, column: int, cell: str
+    ) -> tuple[int, tuple[int, object, AnswerValue] | FieldError | None]:
+        """A cell not seen before in its column: its code, and what the parser made of it
+        (None for an empty cell). Cells that reduce to the same class share the code."""
+        name, question = plan.answer_columns[column]
+        value = cell_value(question, cell)
+        parsed = None if value is EMPTY else self._parse_field(name, value)
+        cls = parsed if parsed is None or isinstance(parsed, FieldError) else parsed[1]
+        classes = plan.classes[column]
+        code = classes.get((type(cls), cls))
+        if code is None:
+            _make_room(classes, _CACHE_FIELDS)
+            code = classes[(type(cls), cls)] = next(self._codes)
+        seen, code_of = plan.seen[column], plan.codes[column]
+        _make_room(seen, _CACHE_FIELDS)
+        _make_room(code_of, _CACHE_FIELDS)  # the two hold the same cells, in the same order
+        entry = seen[cell] = (code, parsed)
+        code_of[cell] = code
+        return entry
 
     def _body_of(self, classes: list[object], parsed_fields: list[tuple[int, object, AnswerValue]]) -> Body:
         # The classes name the signature without computing it; the assessment is looked up

@@ -240,7 +240,7 @@ def assess(
             needed.append(criterion.requirement)
         elif state is Met.UNCLEAR:
             assert criterion.unclear is not None
-            reasons.append(f"Kildene er uklare om {criterion.requirement}.")
+            reasons.append("Kildene er uklare om ordningen gjelder for svarene deres; se hva dere bør spørre om.")
             unclear.append(criterion.unclear.text)
             source = criterion.unclear.source
         else:

@@ -50,7 +50,7 @@ def result_markdown(
         out += [f"- {line}" for line in [*since["tekst"], *since["merknader"]]]
         out.append("")
     out += ["## Svar", ""]
-    out += [f"- {q}: **{a}**" for q, a in answers_lines(rules, answers)]
+    out += [f"- {q} **{a}**" if q.endswith("?") else f"- {q}: **{a}**" for q, a in answers_lines(rules, answers)]
     out += ["", "## Anbefalte ordninger", ""]
     if not result.recommended:
         out += [nothing_fits(result.assessments), ""]

@@ -272,5 +272,5 @@ def result_screen(
     if not result.checklist:
         later = " Avklar først det som mangler under «Kanskje aktuelle»." if by_status[Status.KANSKJE] else ""
         console.print("Ingen sjekkliste, siden ingen ordning er anbefalt." + later)
-    marks = {"steg": "☐", "advarsel": "[yellow]![/yellow]", "kilde": "[dim]Kilde[/dim]"}
+    marks = {"steg": "☐", "advarsel": "[yellow]![/yellow]", "kilde": "[dim]Kilde:[/dim]"}
     console.print(bullets([(marks[e.kind], esc(e.text)) for e in result.checklist]))

@@ -16,6 +16,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import stat
 import sys
 from collections.abc import Sequence
@@ -25,10 +26,11 @@ from typing import IO, TYPE_CHECKING, Any
 from .files import FileProblem, mode_for, os_problem
 
 if TYPE_CHECKING:
-    from .checking import Checked
+    from .checking import Body, Checked
     from .model import RuleBase
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TAILS = 4096  # formatted assessments kept by the CSV sink
 
 
 def defuse(value: object) -> str:
@@ -137,8 +139,13 @@ class CsvSink(Sink):
         if excel:
             # Excel reads UTF-8 only when the file starts with a byte-order mark.
             stream.write("\ufeff")
-        self.writer = csv.writer(stream, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+        self.delimiter, self.newline = (";", "\r\n") if excel else (",", "\n")
+        self.writer = csv.writer(stream, delimiter=self.delimiter, lineterminator=self.newline)
         self.writer.writerow(columns(rules))
+        # What csv.writer quotes (QUOTE_MINIMAL): a field with the delimiter, a quote or a line break.
+        self._special = re.compile(f'[{re.escape(self.delimiter)}"\r\n]')
+        self._plain = re.compile(f'^[=+\\-@\t\r]|[{re.escape(self.delimiter)}"\r\n]')  # what needs either
+        self._tails: dict[Body, str] = {}
 
     def write(self, checked: Checked) -> None:
         head, body = checked.head, checked.body
@@ -147,11 +154,29 @@ class CsvSink(Sink):
             cells[1], cells[2], cells[-1] = defuse(cells[1]), defuse(cells[2]), defuse(cells[-1])
             self.writer.writerow(cells)
             return
-        # The quick way for most rows: only id and navn carry the input's text; the rest are
-        # the rule base's ids.
-        self.writer.writerow(
-            (head.get("linje") or head["nr"], defuse(head.get("id")), defuse(head.get("navn")), *body.cells)
-        )
+        # The quick way for most rows: only nr, id and navn are the record's own. The rest
+        # is the assessment's, formatted once per assessment by csv.writer itself.
+        tail = self._tails.get(body)
+        if tail is None:
+            buffer = io.StringIO()
+            csv.writer(buffer, delimiter=self.delimiter, lineterminator="").writerow(body.cells)
+            if len(self._tails) >= _TAILS:
+                del self._tails[next(iter(self._tails))]
+            tail = self._tails[body] = buffer.getvalue()
+        d, field = self.delimiter, self._field
+        nr = head.get("linje") or head["nr"]
+        self.target.stream.write(f"{nr}{d}{field(head.get('id'))}{d}{field(head.get('navn'))}{d}{tail}{self.newline}")
+
+    def _field(self, value: object) -> str:
+        """A cell from the input, defused, and quoted where csv.writer would quote it."""
+        if value is None:
+            return ""
+        if type(value) is str and self._plain.search(value) is None:
+            return value  # the common case: nothing to defuse or quote
+        text = defuse(value)
+        if self._special.search(text):
+            return '"' + text.replace('"', '""') + '"'
+        return text
 
     def finish(self) -> None:
         self.target.commit()

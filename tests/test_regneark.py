@@ -295,3 +295,21 @@ def test_the_advisers_example_in_the_readme_is_what_soknad_prints(tmp_path):
     result = soknad(*args, cwd=tmp_path)
     assert result.returncode == 1  # one row has an error
     assert (result.stdout + result.stderr).splitlines() == shown
+
+
+@pytest.mark.parametrize("excel", [False, True], ids=["csv", "excel"])
+def test_names_with_delimiters_quotes_and_line_breaks_come_back_as_written(tmp_path, excel):
+    """The CSV sink formats a row's own cells (nr, id, navn) itself and the rest once per
+    assessment; whatever the name holds, a CSV reader must get back the name that went in."""
+    names = ["a,b", "a;b", 'sa "hei"', "linje\nskift", "retur\r\nlinje", '"', ",", ";", "æøå AS", "=1+2", "-", "x" * 300]
+    path = tmp_path / "navn.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "navn", "bransje"])
+        writer.writerows([[f"id,{i}", name, "annen"] for i, name in enumerate(names)])
+    out = sjekk(str(path), "--format", "csv", *(["--excel"] if excel else []))
+    rows = out_rows(out.stdout, ";" if excel else ",")
+    expected = [("'" + n if n[0] in "=+-@" else n).strip() for n in names]
+    assert [r["navn"] for r in rows] == expected
+    assert [r["id"] for r in rows] == [f"id,{i}" for i in range(len(names))]
+    assert all(statuses(r) == ANNEN and r["ok"] == "ja" for r in rows)
