@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from .changes import Change, Report
 
@@ -75,7 +76,14 @@ def report_text(console: Console, report: Report, old: str, new: str, seconds: f
         console.print()
         console.print(f"[bold]{escape(heading)}[/bold]")
         for line in lines:
-            console.print(escape(line), highlight=False)
+            if line.startswith("  - "):  # a rule: wrapped lines hang under its first word
+                grid = Table.grid()
+                grid.add_column(no_wrap=True)
+                grid.add_column(overflow="fold")
+                grid.add_row("  - ", escape(line[4:]))
+                console.print(grid, highlight=False)
+            else:
+                console.print(escape(line), highlight=False)
 
 
 def report_markdown(report: Report, old: str, new: str, seconds: float) -> str:

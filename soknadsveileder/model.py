@@ -62,6 +62,9 @@ class Question:
     maximum: int | None = None
     when: Condition | None = None
     multiple: bool = False  # `flervalg`: a choice question that takes one or more values
+    # `forkast_svar_fra`: versions whose saved answers to this question are set aside,
+    # because the question then asked something else
+    discard_from: tuple[str, ...] = ()
 
     def label_for(self, value: AnswerValue) -> str:
         """The human label of an answer value, as shown in review and result screens."""

@@ -184,7 +184,10 @@ class _Builder(NodeReader):
 
     def question(self, node: Node, path: str) -> Question | None:
         f = self.mapping(
-            node, path, ("id", "type", "tekst", "hjelp", "vet_ikke"), ("verdier", "flervalg", "min", "maks", "naar")
+            node,
+            path,
+            ("id", "type", "tekst", "hjelp", "vet_ikke"),
+            ("verdier", "flervalg", "min", "maks", "naar", "forkast_svar_fra"),
         )
         if f is None or "id" not in f or "type" not in f:
             return None
@@ -244,10 +247,25 @@ class _Builder(NodeReader):
         when = None
         if "naar" in f:
             when = self.condition(f["naar"][1], join(path, "naar"), dict(self.questions), "spørsmål som står før dette")
+        discard: list[str] = []
+        if "forkast_svar_fra" in f:  # versions, as text: "2021.1", never the number 2021.1
+            discard = self.items(f["forkast_svar_fra"][1], join(path, "forkast_svar_fra"), self.text, non_empty=True)
         if qid is None or text is None or help_text is None or allow_unknown is None:
             return None
         q_type: QuestionType = "valg" if qtype == "valg" else "ja_nei" if qtype == "ja_nei" else "tall"
-        return Question(qid, q_type, text, help_text, allow_unknown, tuple(choices), minimum, maximum, when, multiple)
+        return Question(
+            qid,
+            q_type,
+            text,
+            help_text,
+            allow_unknown,
+            tuple(choices),
+            minimum,
+            maximum,
+            when,
+            multiple,
+            tuple(discard),
+        )
 
     def choice(self, node: Node, path: str) -> Choice | None:
         f = self.mapping(node, path, ("verdi", "tekst"))

@@ -129,8 +129,13 @@ def _archive_file(version: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
+    return folder / "versjoner" / f"{_safe_name(version)}.yaml"
+
+
+def _safe_name(version: str) -> str:
+    """A version as a file name: no path separators, no dot-only names."""
     safe = "".join(c if c.isalnum() or c in ".-" else "_" for c in version)[:80]
-    return folder / "versjoner" / f"{safe}.yaml"
+    return safe if safe.strip(".") else "_"
 
 
 def _archive(version: str, text: str) -> None:
@@ -146,15 +151,22 @@ def _archive(version: str, text: str) -> None:
         pass
 
 
+def _shipped_archive_file(version: str) -> Path:
+    """An earlier version shipped with the package, beside the rule base in use."""
+    return bundled_path().parent / "versjoner" / f"{_safe_name(version)}.yaml"
+
+
 def archived(version: str) -> RuleBase | None:
-    """An earlier version of the rule base, if this machine has used it; else None."""
-    path = _archive_file(version)
-    if path is None or not path.is_file():
-        return None
-    try:
-        return load(path)
-    except RuleBaseError:
-        return None
+    """An earlier version of the rule base: shipped with the package (released versions,
+    in today's format), or used on this machine before; else None."""
+    for path in (_shipped_archive_file(version), _archive_file(version)):
+        if path is None or not path.is_file():
+            continue
+        try:
+            return load(path)
+        except RuleBaseError:
+            continue
+    return None
 
 
 # --- The cache ----------------------------------------------------------------------------

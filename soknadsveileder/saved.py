@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import engine
-from .answers import PASSTHROUGH, unwrap_saved
+from .answers import PASSTHROUGH, AnswerError, parse_record, unwrap_saved
 from .model import AnswerValue, RuleBase, Status
 from .space import restrict
 
@@ -29,6 +29,7 @@ class Saved:
 
     version: str
     notes: list[str] = field(default_factory=list)  # answers set aside, by name
+    answers: Mapping[str, Any] | None = None  # as saved, for the rule base they were given under
 
 
 def saved_version(record: object) -> str | None:
@@ -52,6 +53,7 @@ def adapt(rules: RuleBase, record: object) -> tuple[object, Saved | None]:
         return record, saved  # a malformed file: the parser reports it
     if not isinstance(answers, Mapping):
         return record, saved
+    saved.answers = answers
     questions = {q.id: q for q in rules.questions}
     kept: dict[str, Any] = {}
     for key, value in answers.items():
@@ -62,6 +64,11 @@ def adapt(rules: RuleBase, record: object) -> tuple[object, Saved | None]:
             saved.notes.append(
                 f"Svaret på '{key}' er tatt bort: spørsmålet finnes ikke i regelverk {rules.version} "
                 f"(svarene ble lagret med {version})."
+            )
+        elif version in question.discard_from:
+            saved.notes.append(
+                f"Svaret på '{key}' er tatt bort: spørsmålet spør om noe annet nå enn i regelverk {version}, "
+                "så det stilles på nytt."
             )
         elif question.type == "valg" and _unknown_values(question.choices, value):
             gone = ", ".join(_unknown_values(question.choices, value))
@@ -105,7 +112,15 @@ def changed_since(
             ],
             "merknader": saved.notes,
         }
-    before = engine.evaluate(old, engine.effective(old, restrict(old, dict(answers))), today)
+    # The old rules get the answers as they were saved, so that "before" is what the user
+    # was told then, even for an answer set aside since; failing that, today's answers.
+    try:
+        then = parse_record(old, dict(saved.answers)) if saved.answers is not None else None
+    except AnswerError:
+        then = None
+    if then is None:
+        then = restrict(old, dict(answers))
+    before = engine.evaluate(old, engine.effective(old, then), today)
     after = engine.evaluate(new, engine.effective(new, dict(answers)), today)
     was = {a.scheme.id: a for a in before.assessments}
     texts = []

@@ -28,6 +28,7 @@ def installed(tmp_path_factory) -> Path:
     (wheel,) = (tmp / "dist").glob("soknadsveileder-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "soknadsveileder/data/schemes.yaml" in names
+    assert "soknadsveileder/data/versjoner/2021.1.yaml" in names
     env_dir = tmp / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
@@ -76,6 +77,22 @@ def test_bundled_rule_base_works_outside_the_repository(installed, tmp_path):
     result = run(installed, "valider", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "site-packages/soknadsveileder/data/schemes.yaml" in result.stdout
+
+
+def test_the_installed_package_compares_answers_saved_under_2021_1(installed, tmp_path):
+    saved = tmp_path / "svar.json"
+    saved.write_text(
+        json.dumps(
+            {
+                "regelverk": {"versjon": "2021.1"},
+                "svar": {"bransje": "bygg", "behov": "fagbrev", "kompetanse": "hoyere"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = run(installed, "sjekk", str(saved), "--dato", "2026-12-02", cwd=tmp_path)
+    since = json.loads(result.stdout)["endret_siden"]
+    assert since["endringer"] == [{"ordning": "bransjeprogram-industri-bygg", "fra": "ikke_aktuell", "til": "aktuell"}]
 
 
 def test_console_script_and_version(installed, tmp_path):

@@ -301,7 +301,20 @@ def test_the_advisers_example_in_the_readme_is_what_soknad_prints(tmp_path):
 def test_names_with_delimiters_quotes_and_line_breaks_come_back_as_written(tmp_path, excel):
     """The CSV sink formats a row's own cells (nr, id, navn) itself and the rest once per
     assessment; whatever the name holds, a CSV reader must get back the name that went in."""
-    names = ["a,b", "a;b", 'sa "hei"', "linje\nskift", "retur\r\nlinje", '"', ",", ";", "æøå AS", "=1+2", "-", "x" * 300]
+    names = [
+        "a,b",
+        "a;b",
+        'sa "hei"',
+        "linje\nskift",
+        "retur\r\nlinje",
+        '"',
+        ",",
+        ";",
+        "æøå AS",
+        "=1+2",
+        "-",
+        "x" * 300,
+    ]
     path = tmp_path / "navn.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)

@@ -346,3 +346,17 @@ def test_the_cache_can_be_turned_off_and_a_read_only_cache_is_harmless(tmp_path,
     blocked.write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # a file where the folder should be
     assert load(MINIMAL).version == "test-1"
+
+
+def test_archived_versions_load_and_are_named_by_their_version(rules):
+    """data/versjoner/ holds released versions for saved answers; each must load under
+    today's code, under the file name the lookup uses, and none may be today's version."""
+    from soknadsveileder.rules import archived
+
+    archive = bundled_path().parent / "versjoner"
+    files = sorted(archive.glob("*.yaml"))
+    assert [p.stem for p in files] == ["2021.1"]
+    for path in files:
+        old = load(path)
+        assert old.version == path.stem != rules.version
+        assert archived(old.version) is not None

@@ -90,3 +90,48 @@ def test_a_saved_file_of_the_same_version_has_no_endret_siden(tmp_path):
     same = {**SAVED, "regelverk": {"versjon": "v2"}, "svar": {"bransje": "industri", "klynge": False}}
     line = json.loads(soknad("sjekk", "--regler", str(V2), input=json.dumps(same)).stdout)
     assert "endret_siden" not in line and line["ok"]
+
+
+# A file as `soknad veileder --lagre-svar` wrote it in 2021 under regelverk 2021.1 (the
+# format of that release, written out by hand). The archive in data/versjoner/ holds 2021.1
+# in today's format, so no --tidligere-regelverk and no machine cache are needed.
+SAVED_2021 = {
+    "regelverk": {"versjon": "2021.1", "oppdatert": "2021-08-15"},
+    "dato": "2021-09-01",
+    "svar": {"bransje": "bygg", "behov": "fagbrev", "kompetanse": "hoyere", "praksis_aar": 6},
+}
+
+
+def test_answers_saved_under_2021_1_learn_what_changed_from_the_shipped_archive(tmp_path):
+    # 2021.1 let the programme pay for fagbrev only for «ufaglært» and «fagbrev» today, so a
+    # degree holder got «ikke_aktuell». The article says unskilled workers formalise their
+    # skills, and a degree is no trade certificate: now aktuell (issue 8).
+    second = {**SAVED_2021, "svar": {"bransje": "industri", "behov": "hoyere", "klynge": False}}
+    payload = "\n".join(json.dumps(d) for d in (SAVED_2021, second))
+    result = soknad("sjekk", "--dato", "2026-12-02", input=payload, XDG_CACHE_HOME=str(tmp_path / "tom"))
+    assert result.returncode == 0, result.stderr
+    first, cluster = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["endret_siden"]["endringer"] == [
+        {"ordning": "bransjeprogram-industri-bygg", "fra": "ikke_aktuell", "til": "aktuell"}
+    ]
+    assert first["endret_siden"]["tekst"] == [
+        "Siden svarene ble lagret (regelverk 2021.1) er Bransjeprogram for industri- og byggenæringen blitt aktuell."
+    ]
+    assert first["anbefalte"] == ["bransjeprogram-industri-bygg"]
+    # 2021.1 asked whether the company was in an «utsatt» cluster. A no then says nothing
+    # about a cluster now (competition was a priority, not a requirement): the answer is
+    # set aside and named, the clusters scheme is «kanskje», and klynge is what is missing.
+    assert cluster["endret_siden"]["endringer"] == [
+        {"ordning": "utsatte-industriklynger", "fra": "ikke_aktuell", "til": "kanskje"}
+    ]
+    assert any("'klynge'" in n and "2021.1" in n for n in cluster["endret_siden"]["merknader"])
+    assert cluster["mangler"] == ["klynge"]
+
+
+def test_the_guide_asks_again_what_a_2021_1_file_answered_to_another_question(tmp_path):
+    svar = write(tmp_path, {**SAVED_2021, "svar": {"bransje": "industri", "behov": "hoyere", "klynge": False}})
+    result = soknad("veileder", "--svar", str(svar), "--dato", "2026-12-02", XDG_CACHE_HOME=str(tmp_path / "tom"))
+    # No terminal here: the guide names the question it would ask again, and stops.
+    assert result.returncode == 2
+    assert "Svaret på 'klynge' er tatt bort" in result.stderr
+    assert f"det som mangler i {svar}: klynge." in result.stderr
