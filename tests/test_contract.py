@@ -159,3 +159,54 @@ def test_the_schema_accepts_exactly_what_sjekk_accepts(record):
     record = json.loads(json.dumps(record))
     checked = CHECKER.check(1, RawRecord(1, record))
     assert SCHEMA.is_valid(record) == checked.ok, (record, checked.line)
+
+
+@pytest.mark.parametrize(
+    ("record", "kind"),
+    [
+        (None, "null"),
+        (True, "true"),
+        (False, "false"),
+        (5, "tallet 5"),
+        (2.5, "tallet 2.5"),
+        ("bygg", 'teksten "bygg"'),
+        (["bygg"], "en liste"),
+    ],
+)
+def test_a_record_that_is_not_an_object_is_named_as_json_spells_it(record, kind):
+    with pytest.raises(AnswerError) as err:
+        parse_record(RULES, record)
+    (error,) = err.value.errors
+    assert error.field is None
+    assert error.message == f"Forventet et JSON-objekt med svar, fant {kind}."
+
+
+def test_values_in_messages_keep_their_letters_and_are_cut_at_forty_characters():
+    # A value is shown as written, æøå included (not \u00f8), so a user can find it.
+    with pytest.raises(ValueError) as err:
+        parse_value(RULES.question("behov"), "høgskole")
+    assert str(err.value).startswith('"høgskole" er ikke en gyldig verdi.')
+    # Up to 40 characters (quotes included) are shown whole; longer is cut to 40 with «…».
+    whole, cut = "x" * 38, "y" * 39
+    for value, shown in ((whole, f'"{whole}"'), (cut, '"' + "y" * 38 + "…")):
+        with pytest.raises(ValueError) as err:
+            parse_value(RULES.question("behov"), value)
+        assert str(err.value).startswith(f"{shown} er ikke en gyldig verdi."), str(err.value)
+    # Control characters and line separators are escaped, never printed: in a field name,
+    # and in a value (JSON leaves U+2028 as it is).
+    with pytest.raises(AnswerError) as record_err:
+        parse_record(RULES, {"a\x1bb": 1})
+    assert record_err.value.errors[0].message.startswith("Ukjent felt 'a\\x1bb'.")
+    with pytest.raises(ValueError) as err:
+        parse_value(RULES.question("behov"), "a\u2028b")
+    assert str(err.value).startswith('"a\\x2028b" er ikke')
+
+
+def test_typed_text_with_commas_is_one_value_for_a_question_with_one_answer():
+    # «fagbrev, fagskole» typed for behov (one answer) is one misspelt value, not a list.
+    with pytest.raises(ValueError) as err:
+        parse_text(RULES.question("behov"), "fagbrev, fagskole")
+    assert str(err.value).startswith('"fagbrev, fagskole" er ikke en gyldig verdi.')
+    with pytest.raises(ValueError) as err:
+        parse_text(RULES.question("praksis_aar"), "fem")
+    assert str(err.value) == 'Forventet et heltall, fant "fem".'

@@ -213,12 +213,10 @@ def test_a_large_generated_input_keeps_every_record(tmp_path):
     assert "━" not in result.stderr  # no progress bar when stderr is not a terminal
 
 
-def test_one_batch_of_the_whole_answer_space_equals_each_record_alone_and_shuffled(tmp_path, rules):
-    """The batch caches assessments by the answers that count. A cache key missing an answer
-    (klynge), or a number interval off by one (praksis 0 and 1, 4 and 5), would give one
-    record another's result. Every record alone, without the cache, is the oracle."""
+def _whole_space(rules):
+    """Every combination worth telling apart, and each record's result alone, without any
+    cache: the oracle for the batch tests below."""
     import itertools
-    import random
 
     from soknadsveileder.jsonout import result_json
 
@@ -241,15 +239,68 @@ def test_one_batch_of_the_whole_answer_space_equals_each_record_alone_and_shuffl
         alone[record["id"]] = json.loads(
             json.dumps({"id": record["id"], "ok": True, **result_json(engine.evaluate(rules, answers, when))})
         )
+    return records, alone
+
+
+@pytest.mark.parametrize("way", ["subprocess", "cli"])
+def test_one_batch_of_the_whole_answer_space_equals_each_record_alone_and_shuffled(tmp_path, rules, cli, way):
+    """The batch caches assessments by the answers that count. A cache key missing an answer
+    (klynge), or a number interval off by one (praksis 0 and 1, 4 and 5), would give one
+    record another's result. Every record alone, without the cache, is the oracle. In-process
+    too (CliRunner), so that a mutation tool sees which code the test runs."""
+    import random
+
+    records, alone = _whole_space(rules)
     shuffled = records[:]
     random.Random(8).shuffle(shuffled)
     for batch in (records, shuffled):
         path = tmp_path / "alle.jsonl"
         path.write_text("".join(json.dumps(r) + "\n" for r in batch), encoding="utf-8")
-        result = soknad("sjekk", "--dato", OPEN_DATE, str(path), timeout=300)
-        assert result.returncode == 0, result.stderr
-        out = [json.loads(line) for line in result.stdout.splitlines()]
+        if way == "subprocess":
+            result = soknad("sjekk", "--dato", OPEN_DATE, str(path), timeout=300)
+            code, stdout = result.returncode, result.stdout
+        else:
+            run = cli("sjekk", "--dato", OPEN_DATE, str(path))
+            code, stdout = run.exit_code, run.stdout
+        assert code == 0
+        out = [json.loads(line) for line in stdout.splitlines()]
         assert [o["id"] for o in out] == [r["id"] for r in batch]  # one line per record, in order
         for line in out:
             del line["nr"], line["linje"]
             assert line == alone[line["id"]], line["id"]
+
+
+def test_one_csv_batch_of_the_whole_answer_space_equals_each_record_alone(tmp_path, rules, cli):
+    """The same for a spreadsheet, which takes another way through the caches: each cell
+    read once per column, and a row looked up by the codes of its cells."""
+    import csv
+    import io
+    import random
+
+    records, alone = _whole_space(rules)
+    random.Random(9).shuffle(records)
+    questions = [q.id for q in rules.questions]
+
+    def cell(value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "ja" if value else "nei"
+        return ", ".join(value) if isinstance(value, list) else str(value)
+
+    path = tmp_path / "alle.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(["id", *questions])
+        writer.writerows([[r["id"], *(cell(r[q]) for q in questions)] for r in records])
+    run = cli("sjekk", "--dato", OPEN_DATE, str(path), "--format", "csv")
+    assert run.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    assert [int(row["id"]) for row in rows] == [r["id"] for r in records]
+    for row in rows:
+        want = alone[int(row["id"])]
+        assert row["anbefalte"] == ", ".join(want["anbefalte"]), row
+        assert row["mangler"] == ", ".join(want["mangler"]), row
+        assert {v["id"]: row[v["id"]] for v in want["vurderinger"]} == {
+            v["id"]: v["status"] for v in want["vurderinger"]
+        }, row
