@@ -261,13 +261,18 @@ def test_the_excel_template_round_trip(tmp_path):
     assert [statuses(r) for r in rows[2:]] == [VERFT, BYGG]
 
 
-def test_the_summary_counts(tmp_path):
+@pytest.mark.parametrize("way", ["subprocess", "cli"])
+def test_the_summary_counts(tmp_path, cli, way):
     path = tmp_path / "m.csv"
     csv_text = io.StringIO()
     clusters = [[str(n), "Klynge?", "industri", "hoyere", "", ""] for n in (4, 5, 6)]
     csv.writer(csv_text).writerows([*ROWS, *clusters])
     path.write_text(csv_text.getvalue(), encoding="utf-8")
-    result = sjekk(str(path), "--oppsummering", COLUMNS="120")
+
+    def run(*args, **env):  # in-process as well, so that a mutation tool sees the summary's code run
+        return cli("sjekk", "--dato", OPEN_DATE, *args, env=env) if way == "cli" else sjekk(*args, **env)
+
+    result = run(str(path), "--oppsummering", COLUMNS="120")
     assert json.loads(result.stdout.splitlines()[0])["id"] == "1"  # JSON stays on stdout
     summary = result.stderr
     # Verft: both bransjeprogram; Bygg: Industrifagskolen maybe; Annen: nothing; the last
@@ -276,7 +281,7 @@ def test_the_summary_counts(tmp_path):
     assert "│ Industrifagskolen                             │       0 │       1 │            5 │" in summary
     assert "│ Kompetanseløft for utsatte industriklynger    │       0 │       3 │            3 │" in summary
     assert "klynge: 3 poster" in summary
-    table = sjekk(str(path), "--format", "tabell", "--oppsummering", COLUMNS="120")
+    table = run(str(path), "--format", "tabell", "--oppsummering", COLUMNS="120")
     assert "Oppsummering" in table.stdout and "Oppsummering" not in table.stderr
 
 
