@@ -210,3 +210,25 @@ def test_typed_text_with_commas_is_one_value_for_a_question_with_one_answer():
     with pytest.raises(ValueError) as err:
         parse_text(RULES.question("praksis_aar"), "fem")
     assert str(err.value) == 'Forventet et heltall, fant "fem".'
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "message"),
+    [
+        ({"praksis_aar": -1}, "praksis_aar", "Tallet må være minst 0, fant -1."),
+        ({"praksis_aar": 61}, "praksis_aar", "Tallet kan være høyst 60, fant 61."),
+        ({"id": True}, "id", "«id» må være tekst eller et heltall, fant true."),
+        ({"navn": "\ud800"}, "navn", '«navn» må være tekst eller et heltall, fant "\\xd800".'),  # a lone surrogate
+        (
+            {"svar": {}, "regelverk": {}, "ekstra": 1, "mer": 2},
+            None,
+            "En lagret svarfil har bare svar, regelverk og dato, ikke 'ekstra', 'mer'.",
+        ),
+        ({"svar": [], "regelverk": {}}, None, "I en lagret svarfil må svar og regelverk være JSON-objekter."),
+        ({"svar": {}, "regelverk": {}, "dato": 20210901}, "dato", "Forventet en dato som tekst, fant 20210901."),
+    ],
+)
+def test_record_errors_word_for_word(record, field, message):
+    with pytest.raises(AnswerError) as err:
+        parse_record(RULES, record)
+    assert [(e.field, e.message) for e in err.value.errors] == [(field, message)]
