@@ -279,15 +279,14 @@ class Checker:
                 if not text.isascii() and not passthrough_ok(text):
                     return None  # its error message quotes the value: the full parser says it
                 names.append((name, text))
+        head.update(names)  # only now: a row that went back above takes the full parser's way
         answer_cells = plan.pick(cells)
         body = plan.bodies.get(tuple(map(dict.get, plan.codes, answer_cells)))
         if body is None:
-            checked = self._read_cells(plan, answer_cells)
-            if isinstance(checked, tuple):
-                head.update(names)
-                return Checked(head, None, checked)
-            body = checked
-        head.update(names)
+            read = self._read_cells(plan, answer_cells)
+            if isinstance(read, tuple):
+                return Checked(head, None, read)
+            body = read
         return Checked(head, body)
 
     def _read_cells(self, plan: _RowPlan, answer_cells: tuple[str, ...]) -> Body | tuple[dict[str, Any], ...]:
