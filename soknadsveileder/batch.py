@@ -103,7 +103,7 @@ def loads(text: str) -> Any:
     except _JSONValueError as e:
         raise ValueError(f"Ugyldig JSON: {e}.") from None
     except RecursionError:
-        raise ValueError("Ugyldig JSON: verdien er nestet for dypt.") from None
+        raise ValueError("Ugyldig JSON: verdien har for mange nivåer inni hverandre.") from None
     if _skip_ws(text, end) != len(text):
         raise ValueError(f"Ugyldig JSON: ekstra innhold etter JSON-verdien (tegn {end + 1}).")
     return value
@@ -324,7 +324,7 @@ def _read_array(start: bytes, stream: BinaryIO, line_no: int) -> Iterator[RawRec
                 end = skip
             except RecursionError:
                 yield RawRecord(
-                    line, error="Ugyldig JSON: verdien er nestet for dypt. Resten av listen kan ikke leses."
+                    line, error="Ugyldig JSON: verdien har for mange nivåer inni hverandre. Resten av listen kan ikke leses."
                 )
                 return
             else:

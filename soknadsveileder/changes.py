@@ -184,7 +184,7 @@ def _fact_changes(a: Scheme, b: Scheme) -> Iterable[tuple[str, str, str, str]]:
         "nivå": (f"{a.nkr_levels} {a.level_text}", f"{b.nkr_levels} {b.level_text}"),
         "kilder": (", ".join(s.id for s in a.sources), ", ".join(s.id for s in b.sources)),
         "etter fristen": (a.after_deadline, b.after_deadline),
-        "merknader": (" | ".join(a.notes), " | ".join(b.notes)),
+        "merknader": (" | ".join(n.text for n in a.notes), " | ".join(n.text for n in b.notes)),
         "historikk": (
             " | ".join(f"{h.year}: {h.text}" for h in a.history),
             " | ".join(f"{h.year}: {h.text}" for h in b.history),

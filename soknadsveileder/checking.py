@@ -35,6 +35,7 @@ from .model import AnswerValue, Question, Result, RuleBase
 from .saved import adapt, changed_since
 from .sinks import CsvSink, JsonSink, Sink, XlsxSink
 from .tables import EMPTY, Table, TableStats, cell_value, read_csv, read_xlsx
+from .texts import deadline_text, later_mark, note_line, status_cell
 
 _C1 = re.compile("[\u007f-\u009f\u2028\u2029]")
 _PROGRESS_MIN_BYTES = 1_000_000
@@ -71,10 +72,18 @@ class Body:
     def __init__(self, result: Result, pieces: dict[str, str]) -> None:
         self.result: Result | None = result
         self.recommended = result.recommended
+        self.earlier = result.earlier
         self.statuses = tuple(a.status.value for a in result.assessments)  # in the rule base's order
         self.missing = result.missing
-        # the CSV and Excel columns from `ok` to `feil`
-        self.cells = ("ja", ", ".join(self.recommended), *self.statuses, ", ".join(self.missing), "")
+        # the CSV and Excel columns from `ok` to `feil`; a status says when its deadline passed
+        self.cells = (
+            "ja",
+            ", ".join(self.recommended),
+            ", ".join(self.earlier),
+            *(status_cell(a) for a in result.assessments),
+            ", ".join(self.missing),
+            "",
+        )
         self.tally_key = (self.statuses, self.missing)
         self._pieces = pieces
         self._json: tuple[str, ...] | None = None
@@ -531,9 +540,9 @@ class Options:
 
 def _sink(rules: RuleBase, today: dt.date, options: Options, flush_each: bool) -> Sink:
     if options.fmt == "csv":
-        return CsvSink(rules, options.output, options.excel)
+        return CsvSink(rules, options.output, options.excel, today)
     if options.fmt == "xlsx":
-        return XlsxSink(rules, options.output)
+        return XlsxSink(rules, options.output, today)
     if options.fmt == "tabell":
         return TableSink(rules, today, options.output)
     return JsonSink(options.output, flush_each)
@@ -631,7 +640,7 @@ class TableSink(Sink):
     def __init__(self, rules: RuleBase, today: dt.date, path: Path | None) -> None:
         self.rules = rules
         self.today = today
-        self.rows: list[tuple[Checked, str, str, str]] = []
+        self.rows: list[tuple[Checked, str, str, str, str]] = []
         self.summary: Tally | None = None
         if path is not None:
             raise FileProblem(path, "--format tabell skrives bare til skjermen; bruk csv eller xlsx til en fil.")
@@ -641,15 +650,18 @@ class TableSink(Sink):
         who = clean(str(checked.head.get("navn", checked.head.get("id", ""))))
         if checked.body is None:
             label = "Feil: " + "; ".join(e["melding"] for e in checked.errors)
-            self.rows.append((checked, who, label, ""))
+            self.rows.append((checked, who, label, "", ""))
             return
         body = checked.body
         maybe = [s.id for s, st in zip(self.rules.schemes, body.statuses, strict=True) if st == "kanskje"]
         if body.recommended:
             label = ", ".join(names[i] for i in body.recommended)
+        elif body.earlier:
+            label = "Ingen med åpen frist; se Passet tidligere"
         else:
             label = "Ingen sikkert; se Kanskje" if maybe else "Ingen passer"
-        self.rows.append((checked, who, label, ", ".join(names[i] for i in maybe)))
+        earlier = ", ".join(names[i] for i in body.earlier)
+        self.rows.append((checked, who, label, ", ".join(names[i] for i in maybe), earlier))
 
     def finish(self) -> None:
         from rich.markup import escape
@@ -664,11 +676,13 @@ class TableSink(Sink):
         table.add_column("Bedrift")
         table.add_column("Anbefalt")
         table.add_column("Kanskje")
+        table.add_column("Passet tidligere (frist passert)")
         shown: set[str] = set()
         others: set[str] = set()
-        for checked, who, label, maybe in self.rows:
+        for checked, who, label, maybe, earlier in self.rows:
             style = "" if checked.ok else "red"
-            table.add_row(str(checked.head["nr"]), escape(who), escape(label), escape(maybe), style=style)
+            cells = (escape(who), escape(label), escape(maybe), escape(earlier))
+            table.add_row(str(checked.head["nr"]), *cells, style=style)
             if checked.body is not None:
                 statuses = zip(self.rules.schemes, checked.body.statuses, strict=True)
                 shown |= {s.id for s, st in statuses if st in ("aktuell", "kanskje")}
@@ -678,15 +692,26 @@ class TableSink(Sink):
                 ):
                     others.add("ja")
         console.print(table)
+        year = self.today.year
         for scheme in self.rules.schemes:
-            if scheme.id in shown and scheme.notes:
-                console.print(f"[bold]Merknader om {escape(scheme.name)}[/bold]")
-                console.print(bullets(("•", escape(note)) for note in scheme.notes))
+            if scheme.id not in shown:
+                continue
+            d = engine.deadline_state(scheme, self.today)
+            rows = [("", "Frist: " + escape(deadline_text(d)))]
+            if d.passed:
+                rows.append(("", "Etter fristen: " + escape(scheme.after_deadline)))
+            rows += [("•", "Merknad: " + escape(note_line(note, year))) for note in scheme.notes]
+            console.print(f"[bold]{escape(scheme.name)}[/bold]")
+            console.print(bullets(rows))
         if others and self.rules.alternatives:
             console.print("[bold]Andre muligheter[/bold] for poster uten en anbefalt ordning med åpen frist")
             console.print(
                 bullets(
-                    ("•", f"[bold]{escape(alt.name)}:[/bold] {escape(alt.text)} ({escape(alt.source.citation)})")
+                    (
+                        "•",
+                        f"[bold]{escape(alt.name)}:[/bold] {escape(alt.text)}{later_mark(alt.source.year, year)} "
+                        f"({escape(alt.source.citation)})",
+                    )
                     for alt in self.rules.alternatives
                 )
             )
@@ -710,6 +735,8 @@ def print_summary(console: Any, rules: RuleBase, tally: Tally) -> None:
     if tally.missing:
         order = [q.id for q in rules.questions]
         ranked = sorted(tally.missing.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
-        console.print("[bold]Spørsmål som oftest mangler svar[/bold] (ring disse først):")
+        console.print(
+            "[bold]Spørsmål som oftest mangler svar[/bold] (ring først bedriftene som mangler disse svarene):"
+        )
         for qid, count in ranked:
             console.print(f"  {escape(qid)}: {count} {'post' if count == 1 else 'poster'}")

@@ -1,6 +1,7 @@
 """Commands that show the rule base: `ordninger`, `valider` and `skjema`."""
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -97,7 +98,7 @@ def ordninger(
     if json_out:
         from .jsonout import scheme_json
 
-        data: Any = [scheme_json(s, when) for s in schemes]
+        data: Any = [scheme_json(s, when, rules) for s in schemes]
         typer.echo(json.dumps(data[0] if ordning else data, ensure_ascii=stdout_ascii(), indent=2))
         warn(warnings)
         return
@@ -109,8 +110,33 @@ def ordninger(
     elif schemes:
         render.schemes_view(console, rules, schemes, when)
     else:
-        console.print("Ingen ordninger passer filteret.")
+        # Not a dead end: say where else to look.
+        console.print("Ingen av ordningene i regelverket passer filteret. Andre muligheter:")
+        console.print(render.bullets(("•", render.esc(f"{a.name}: {a.text}")) for a in rules.alternatives))
     render.print_warnings(console, warnings)
+
+
+@app.command(cls=Command)
+@pipe_safe
+def kilder(
+    markdown: Annotated[
+        bool,
+        typer.Option("--markdown", help="Skriv et Markdown-dokument til gjennomgang (som docs/kildegjennomgang.md)."),
+    ] = False,
+    regler: RulesOption = None,
+) -> None:
+    """Vis hver tekst brukeren kan lese, med kilden og sitatet fra kilden som støtter den."""
+    from .claims import audit_markdown
+
+    text = audit_markdown(load_rules(regler))
+    if markdown or not sys.stdout.isatty():
+        typer.echo(text, nl=False)
+        return
+    from rich.markdown import Markdown
+
+    from . import render
+
+    render.make_console().print(Markdown(text))
 
 
 @app.command(cls=Command)

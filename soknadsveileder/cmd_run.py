@@ -234,12 +234,15 @@ def sjekk(
     oppsummering: Annotated[
         bool,
         typer.Option(
-            "--oppsummering", help="Vis hvor mange poster hver ordning passer, og hvilke svar som oftest mangler."
+            "--oppsummering",
+            help="Vis hvor mange poster hver ordning passer for, og hvilke svar som oftest mangler.",
         ),
     ] = False,
     fail_if_none: Annotated[
-        bool, typer.Option("--fail-if-none", help="Avslutt med kode 1 også når ingen ordning passer en post.")
+        bool, typer.Option("--feil-hvis-ingen", help="Avslutt med kode 1 også når ingen ordning passer en post.")
     ] = False,
+    # The English name from before, kept for scripts that use it; not shown in --help.
+    fail_if_none_old: Annotated[bool, typer.Option("--fail-if-none", hidden=True)] = False,
     tidligere_regelverk: EarlierRulesOption = None,
     regler: RulesOption = None,
     dato: DateOption = None,
@@ -266,7 +269,7 @@ def sjekk(
     options = Options(
         paths=filer or [],
         fmt=format,
-        fail_if_none=fail_if_none,
+        fail_if_none=fail_if_none or fail_if_none_old,
         earlier=earlier_rules(tidligere_regelverk),
         kind=inndata,
         sheet=ark,

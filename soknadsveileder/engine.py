@@ -40,6 +40,7 @@ from .model import (
     ChecklistEntry,
     Condition,
     Criterion,
+    DeadlinePhase,
     DeadlineState,
     Equals,
     Not,
@@ -50,6 +51,7 @@ from .model import (
     Scheme,
     Source,
     Status,
+    Unclear,
 )
 from .space import all_conditions, betweens
 
@@ -141,12 +143,31 @@ def is_asked(question: Question, answers: Answers) -> bool:
     return question.when is None or check(question.when, answers) is not False
 
 
+# How long after an approximate date ("midten av september") the deadline is only
+# "trolig passert": the sources give a part of a month, not a day.
+APPROXIMATE_MARGIN = dt.timedelta(days=31)
+
+
 def deadline_state(scheme: Scheme, today: dt.date) -> DeadlineState:
+    """The deadline seen from `today`; days are counted only to an exact date.
+
+    * exact date: open with days left, or passed;
+    * approximate date: open (no count) up to the date, "trolig passert" for a month after
+      it, then passed;
+    * sources that disagree (`earliest`): open before the earliest date, "kan være
+      passert" between the two, and as above after the latest.
+    """
     d = scheme.deadline
     if d.date is None:
-        return DeadlineState(None, None, None, d.approximate, d.text)
-    passed = d.date < today
-    return DeadlineState(d.date, passed, None if passed else (d.date - today).days, d.approximate, d.text)
+        return DeadlineState(None, None, None, d.approximate, d.text, "ukjent")
+    if d.date < today:
+        probably = d.approximate and today <= d.date + APPROXIMATE_MARGIN
+        phase: DeadlinePhase = "trolig_passert" if probably else "passert"
+        return DeadlineState(d.date, True, None, d.approximate, d.text, phase, d.earliest)
+    if d.earliest is not None and d.earliest < today:
+        return DeadlineState(d.date, False, None, d.approximate, d.text, "kan_vaere_passert", d.earliest)
+    days = None if d.approximate or d.earliest is not None else (d.date - today).days
+    return DeadlineState(d.date, False, days, d.approximate, d.text, "aapen", d.earliest)
 
 
 def rule_base_warnings(rules: RuleBase, today: dt.date) -> tuple[str, ...]:
@@ -157,14 +178,28 @@ def rule_base_warnings(rules: RuleBase, today: dt.date) -> tuple[str, ...]:
             f"Regelverket ble sist oppdatert {rules.updated.isoformat()}, for mer enn ett år siden. "
             "Sjekk gjeldende utlysninger hos HK-dir før dere søker."
         )
-    dated = [s.deadline.date for s in rules.schemes if s.deadline.date is not None]
-    if dated and all(d < today for d in dated):
+    states = [deadline_state(s, today) for s in rules.schemes if s.deadline.date is not None]
+    if states and all(d.passed for d in states):
+        last = max(states, key=lambda d: (d.date, not d.approximate))
+        assert last.date is not None
+        probably = "trolig " if any(d.phase == "trolig_passert" for d in states) else ""
+        when = ("ca. " if last.approximate else "") + last.date.isoformat()
         out.append(
-            f"Alle fristene i regelverket er passert per {today.isoformat()}; den siste var "
-            f"{max(dated).isoformat()}. Under hver ordning står det hva kildene sier skjedde etterpå, "
-            "og hvor dere finner gjeldende utlysninger."
+            f"Alle fristene i regelverket er {probably}passert per {today.isoformat()}; den siste var {when}. "
+            "Ved hver ordning står det hva kildene sier skjedde etterpå, og hvor dere finner gjeldende "
+            "utlysninger."
         )
     return tuple(out)
+
+
+def can_act(a: Assessment, today: dt.date) -> bool:
+    """Whether a user can still act on a scheme: its deadline has not passed, or the history
+    shows a later call by `today`'s year. A fitting scheme that fails this is listed as
+    having fitted earlier (`Result.earlier`), never as recommended."""
+    if not a.deadline.passed:
+        return True
+    later = a.scheme.later_call
+    return later is not None and later <= today.year
 
 
 def possible_schemes(rules: RuleBase, answers: Answers) -> list[Scheme]:
@@ -188,9 +223,14 @@ def criterion_state(criterion: Criterion, answers: Answers) -> Met:
         return Met.YES
     if truth is None:
         return Met.UNKNOWN
-    if criterion.unclear is not None and check(criterion.unclear.when, answers) is True:
+    if unclear_cases(criterion, answers):
         return Met.UNCLEAR
     return Met.NO
+
+
+def unclear_cases(criterion: Criterion, answers: Answers) -> tuple[Unclear, ...]:
+    """The `uavklart` cases of a failed criterion that hold for these answers."""
+    return tuple(u for u in criterion.unclear if check(u.when, answers) is True)
 
 
 def is_stale(rules: RuleBase, today: dt.date) -> bool:
@@ -217,13 +257,25 @@ def join_words(words: Iterable[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
+def _asked_any(criterion: Criterion, answers: Answers, is_open: Callable[[str], bool] | None) -> bool:
+    """Whether any unknown answer of an undecided criterion belongs to a question that applies."""
+    if is_open is None:
+        return True
+    return any(is_open(q) for q in undecided(criterion.condition, answers))
+
+
 def assess(
-    scheme: Scheme, answers: Answers, today: dt.date, worth_asking: Callable[[str], bool] | None = None
+    scheme: Scheme,
+    answers: Answers,
+    today: dt.date,
+    worth_asking: Callable[[str], bool] | None = None,
+    is_open: Callable[[str], bool] | None = None,
 ) -> Assessment:
     """Assess one scheme against answers that have already been through `effective`.
 
     `worth_asking` limits the unknown answers named in "Svar på: …" to those the guide
-    would ask about now (see `_worth_asking`); None names every one.
+    would ask about now (see `_worth_asking`); None names every one. `is_open` says whether
+    a question applies to the answers at all; None takes every question as applying.
     """
     status, states = _status(scheme, answers)
     reasons: list[str] = []
@@ -239,10 +291,16 @@ def assess(
             reasons.append(criterion.fails_text)
             needed.append(criterion.requirement)
         elif state is Met.UNCLEAR:
-            assert criterion.unclear is not None
             reasons.append("Kildene er uklare om ordningen gjelder for svarene deres; se hva dere bør spørre om.")
-            unclear.append(criterion.unclear.text)
-            source = criterion.unclear.source
+            cases = unclear_cases(criterion, answers)
+            unclear.extend(u.text for u in cases if u.text not in unclear)
+            source = cases[0].source
+            for extra in cases[1:]:
+                if extra.source not in sources:
+                    sources.append(extra.source)
+        elif status is Status.IKKE_AKTUELL and not _asked_any(criterion, answers, is_open):
+            # Nothing can be asked for these answers: the question does not apply to them.
+            reasons.append(f"Ikke spurt om {criterion.requirement}, siden det ikke gjelder for svarene deres.")
         else:
             reasons.append(f"Ikke avklart ennå om {criterion.requirement}.")
             if status is Status.KANSKJE:
@@ -257,6 +315,12 @@ def assess(
     if status is Status.KANSKJE and unknown:
         changes.append(ANSWER_PREFIX + ", ".join(unknown) + ".")
     ranked = [r for r in scheme.ranking if check(r.when, answers) is True]
+    for r in ranked:
+        if r.source not in sources:
+            sources.append(r.source)
+    for note in scheme.notes:
+        if note.source not in sources:
+            sources.append(note.source)
     return Assessment(
         scheme=scheme,
         status=status,
@@ -282,10 +346,19 @@ def _recommended(assessments: Iterable[Assessment]) -> tuple[Assessment, ...]:
 
 
 def evaluate(rules: RuleBase, answers: Answers, today: dt.date) -> Result:
-    """Assess every scheme, rank the recommended ones and build their checklist."""
+    """Assess every scheme, rank the recommended ones and build their checklist.
+
+    A scheme that fits but can no longer be acted on (`can_act`) is listed apart, as having
+    fitted earlier; it gets no checklist, since there is no call to apply to.
+    """
     kept = effective(rules, answers)
-    assessments = tuple(assess(s, kept, today, _worth_asking(rules, kept, s)) for s in rules.schemes)
-    recommended = _recommended(assessments)
+
+    def is_open(question_id: str) -> bool:
+        return is_asked(rules.question(question_id), kept)
+
+    assessments = tuple(assess(s, kept, today, _worth_asking(rules, kept, s), is_open) for s in rules.schemes)
+    fitting = _recommended(assessments)
+    recommended = tuple(a for a in fitting if can_act(a, today))
     return Result(
         date=today,
         assessments=assessments,
@@ -294,6 +367,7 @@ def evaluate(rules: RuleBase, answers: Answers, today: dt.date) -> Result:
         checklist=checklist(rules, recommended, kept),
         warnings=rule_base_warnings(rules, today),
         alternatives=alternatives(rules, recommended, kept),
+        earlier=tuple(a.scheme.id for a in fitting if not can_act(a, today)),
     )
 
 
@@ -475,12 +549,17 @@ def warnings(a: Assessment) -> list[str]:
     scheme, d = a.scheme, a.deadline
     out: list[str] = []
     if d.passed:
+        probably = "trolig " if d.phase == "trolig_passert" else ""
         out.append(
-            f"{scheme.name}: fristen ({d.text}) er passert. Finn den gjeldende utlysningen før dere går "
+            f"{scheme.name}: fristen ({d.text}) er {probably}passert. Finn den gjeldende utlysningen før dere går "
             "videre; se «Etter fristen» ved ordningen."
         )
     elif d.date is None:
         out.append(f"{scheme.name}: fristen er ikke kjent. Spør {scheme.administrator}.")
+    elif d.phase == "kan_vaere_passert":
+        out.append(
+            f"{scheme.name}: kildene er uenige om fristen ({d.text}), og den kan være passert. Sjekk utlysningen."
+        )
     elif d.approximate:
         out.append(f"{scheme.name}: fristen er omtrentlig ({d.text}). Finn den nøyaktige datoen i utlysningen.")
     out.append(f"{scheme.name}: {funds_sentence(scheme)}")

@@ -28,20 +28,46 @@ class _Graph:
     reads: list[tuple[str, str, str]]  # (question, scheme, condition)
 
 
+def _order(rules: RuleBase) -> list[tuple[str, str, str | None]]:
+    """The edges between questions, as a reader of a flowchart takes them.
+
+    A question with `naar` hangs from the question(s) that decide whether it is asked,
+    labelled with the condition. A question without it follows the last question before it
+    that is always asked, so no edge joins two questions that are never asked together.
+    """
+    edges: list[tuple[str, str, str | None]] = []
+    last_always: str | None = None
+    for q in rules.questions:
+        if q.when is None:
+            if last_always is not None:
+                edges.append((last_always, q.id, None))
+            last_always = q.id
+            continue
+        label = _quote(f"når {condition_text(q.when, rules)}")
+        edges += [(decider, q.id, label) for decider in sorted(condition_questions(q.when))]
+    return edges
+
+
 def _graph(rules: RuleBase) -> _Graph:
-    pairs = zip(rules.questions, rules.questions[1:], strict=False)
+    reads = [
+        (qid, s.id, _quote(condition_text(c.condition, rules)))
+        for s in rules.schemes
+        for c in s.criteria
+        for qid in sorted(condition_questions(c.condition))
+    ]
+    # The unclear cases: the scheme is «kanskje» there, never ruled out.
+    reads += [
+        (qid, s.id, _quote(f"kanskje når {condition_text(u.when, rules)}"))
+        for s in rules.schemes
+        for c in s.criteria
+        for u in c.unclear
+        for qid in sorted(condition_questions(u.when))
+    ]
     return _Graph(
         questions=[(q.id, _quote(f"{q.id}: {q.text}")) for q in rules.questions],
         schemes=[(s.id, _quote(s.name)) for s in rules.schemes],
-        order=[
-            (a.id, b.id, None if b.when is None else _quote(f"når {condition_text(b.when, rules)}")) for a, b in pairs
-        ],
-        reads=[
-            (qid, s.id, _quote(condition_text(c.condition, rules)))
-            for s in rules.schemes
-            for c in s.criteria
-            for qid in sorted(condition_questions(c.condition))
-        ],
+        order=_order(rules),
+        reads=reads,
     )
 
 

@@ -9,17 +9,32 @@ import datetime as dt
 from typing import Any
 
 from . import engine
-from .model import Alternative, Assessment, DeadlineState, Result, Scheme, Source
+from .model import Alternative, Assessment, DeadlineState, Note, Result, RuleBase, Scheme, Source
 
 
 def deadline_json(d: DeadlineState) -> dict[str, Any]:
     return {
         "dato": d.date.isoformat() if d.date else None,
+        "tidligst": d.earliest.isoformat() if d.earliest else None,
         "passert": d.passed,
+        "status": d.phase,
         "dager_igjen": d.days_left,
         "omtrentlig": d.approximate,
         "tekst": d.text,
     }
+
+
+def note_json(n: Note) -> dict[str, Any]:
+    return {"tekst": n.text, "kilde": source_json(n.source), "sitat": n.quote}
+
+
+def cited_json(text: str, source: Source, quote: str) -> dict[str, Any]:
+    return {"tekst": text, "kilde": source_json(source), "sitat": quote}
+
+
+def funds_left(scheme: Scheme) -> int | None:
+    """`midler_igjen`: the money left, and null when the figure is what a call announced."""
+    return scheme.funds.amount if scheme.funds.kind == "igjen" else None
 
 
 def source_json(s: Source) -> dict[str, Any]:
@@ -32,7 +47,9 @@ def funds_json(scheme: Scheme) -> dict[str, Any]:
     return {"belop": f.amount, "aar": f.year, "omtrentlig": f.approximate, "art": f.kind}
 
 
-def scheme_json(scheme: Scheme, today: dt.date) -> dict[str, Any]:
+def scheme_json(scheme: Scheme, today: dt.date, rules: RuleBase) -> dict[str, Any]:
+    """A scheme as `soknad ordninger ID` shows it, with the quotes behind its claims."""
+    items = [rules.checklist_items[i] for i in scheme.checklist]
     return {
         "id": scheme.id,
         "navn": scheme.name,
@@ -41,14 +58,33 @@ def scheme_json(scheme: Scheme, today: dt.date) -> dict[str, Any]:
         "soker": {"typer": list(scheme.applicant_types), "tekst": scheme.applicant_text},
         "for_hvem": scheme.for_whom,
         "nivaa": {"nkr": list(scheme.nkr_levels), "tekst": scheme.level_text},
-        # Kept for scripts written before `midler.art`: the amount, whether left or announced.
-        "midler_igjen": scheme.funds.amount,
+        # Kept for scripts written before `midler.art`: the money left, null when announced.
+        "midler_igjen": funds_left(scheme),
         "midler": funds_json(scheme),
         "frist": deadline_json(engine.deadline_state(scheme, today)),
         "etter_fristen": scheme.after_deadline,
+        "vilkaar": [
+            {
+                "id": c.id,
+                "krav": c.requirement,
+                "oppfylt": c.holds_text,
+                "ikke_oppfylt": c.fails_text,
+                "kilde": source_json(c.source),
+                "sitat": c.quote,
+                "uavklart": [cited_json(u.text, u.source, u.quote) for u in c.unclear],
+            }
+            for c in scheme.criteria
+        ],
+        "sjekkliste": [
+            {**cited_json(i.text, i.source, i.quote), "id": i.id, "avhenger_av_svar": i.when is not None} for i in items
+        ],
+        "belegg": [{"gjelder": e.field, "kilde": source_json(e.source), "sitat": e.quote} for e in scheme.evidence],
         "kilder": [{**source_json(s), "id": s.id, "merknad": s.note} for s in scheme.sources],
-        "historikk": [{"aar": h.year, "tekst": h.text, "kilde": source_json(h.source)} for h in scheme.history],
-        "merknader": list(scheme.notes),
+        "historikk": [
+            {**cited_json(h.text, h.source, h.quote), "aar": h.year, "senere": h.year > today.year}
+            for h in scheme.history
+        ],
+        "merknader": [note_json(n) for n in scheme.notes],
     }
 
 
@@ -63,25 +99,33 @@ def assessment_json(a: Assessment) -> dict[str, Any]:
         "frist": deadline_json(a.deadline),
         # What the sources say happened next; only once the deadline has passed.
         "etter_fristen": a.scheme.after_deadline if a.deadline.passed else None,
-        "midler_igjen": a.scheme.funds.amount,
+        "midler_igjen": funds_left(a.scheme),
         "midler": funds_json(a.scheme),
         "poeng": a.score,
         "kilder": [source_json(s) for s in a.sources],
-        "merknader": list(a.scheme.notes),
+        "merknader": [note_json(n) for n in a.scheme.notes],
     }
 
 
-def alternative_json(alt: Alternative) -> dict[str, Any]:
-    return {"id": alt.id, "navn": alt.name, "tekst": alt.text, "kilde": source_json(alt.source)}
+def alternative_json(alt: Alternative, today: dt.date) -> dict[str, Any]:
+    return {
+        "id": alt.id,
+        "navn": alt.name,
+        "tekst": alt.text,
+        "kilde": source_json(alt.source),
+        "sitat": alt.quote,
+        "senere": alt.source.year > today.year,
+    }
 
 
 def result_json(result: Result) -> dict[str, Any]:
     """The assessment part of a `soknad sjekk` output line."""
     return {
         "anbefalte": list(result.recommended),
+        "passet_tidligere": list(result.earlier),
         "vurderinger": [assessment_json(a) for a in result.assessments],
         "mangler": list(result.missing),
         "sjekkliste": [{"type": e.kind, "tekst": e.text} for e in result.checklist],
-        "andre_muligheter": [alternative_json(alt) for alt in result.alternatives],
+        "andre_muligheter": [alternative_json(alt, result.date) for alt in result.alternatives],
         "advarsler": list(result.warnings),
     }

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from . import engine
+from .claims import Claim, claims, missing_numbers
 from .describe import condition_text
-from .model import AllOf, AnswerValue, AnyOf, Condition, Equals, Not, OneOf, RuleBase, Status
+from .model import EVIDENCE_FIELDS, AllOf, AnswerValue, AnyOf, Condition, Equals, Not, OneOf, RuleBase, Status
 from .rulebuilder import Located
 from .space import Dimension, all_conditions, answer_sets, dimensions
 
@@ -52,11 +53,20 @@ def lint(located: Located, today: dt.date | None = None) -> list[LintWarning]:
     found += _uncited_sources(located)
     found += _front_page_urls(located)
     found += _updated_too_early(located)
+    found += _facts_without_evidence(located)
+    found += _quotes_without_numbers(located)
     return sorted(found, key=lambda w: w.line)
 
 
 def _outcomes(rules: RuleBase, dims: list[Dimension], today: dt.date) -> dict[tuple[AnswerValue, ...], _Outcome]:
-    """The outcome of every answer set, each distinct set of answers that count evaluated once."""
+    """The outcome of every answer set, each distinct set of answers that count evaluated once.
+
+    Each is seen from two dates: `today`, and the day before the first deadline, when every
+    call was open. A checklist step shows only for a scheme that can be acted on, so a
+    step of a scheme whose call closed long ago still counts as shown, as it was then.
+    """
+    dated = [d for s in rules.schemes for d in (s.deadline.earliest, s.deadline.date) if d is not None]
+    dates = (min(dated) - dt.timedelta(days=1), today) if dated else (today,)
     by_effective: dict[tuple[tuple[str, AnswerValue], ...], _Outcome] = {}
     out = {}
     for answers in answer_sets(dims):
@@ -64,12 +74,12 @@ def _outcomes(rules: RuleBase, dims: list[Dimension], today: dt.date) -> dict[tu
         key = tuple(kept.items())
         outcome = by_effective.get(key)
         if outcome is None:
-            result = engine.evaluate(rules, kept, today)
+            results = [engine.evaluate(rules, kept, when) for when in dates]
             outcome = by_effective[key] = _Outcome(
-                tuple(a.status for a in result.assessments),
-                result.recommended,
-                tuple(e.item for e in result.checklist if e.item),
-                tuple(a.id for a in result.alternatives),
+                tuple(a.status for a in results[-1].assessments),
+                tuple(sid for r in results for sid in (*r.recommended, "|")),
+                tuple(e.item for r in results for e in r.checklist if e.item),
+                tuple(a.id for r in results for a in r.alternatives),
             )
         out[tuple(answers.values())] = outcome
     return out
@@ -182,17 +192,14 @@ def _unreachable_questions(located: Located, dims: list[Dimension]) -> Iterator[
 
 def _uncited_sources(located: Located) -> Iterator[LintWarning]:
     rules = located.rules
-    cited = {id(c.source) for s in rules.schemes for c in s.criteria}
-    cited |= {id(c.unclear.source) for s in rules.schemes for c in s.criteria if c.unclear is not None}
-    cited |= {id(h.source) for s in rules.schemes for h in s.history}
-    cited |= {id(i.source) for i in rules.checklist_items.values() if i.source is not None}
-    cited |= {id(a.source) for a in rules.alternatives}
+    cited = {id(c.source) for c in claims(rules)}
     for source in rules.sources.values():
         if id(source) not in cited:
             yield LintWarning(
                 "ubrukt-kilde",
                 located.line(source),
-                f"Kilden '{source.id}' brukes ikke av noe vilkår, historikk, sjekkpunkt eller annen mulighet.",
+                f"Kilden '{source.id}' brukes ikke av noen påstand (vilkår, historikk, sjekkpunkt, merknad, "
+                "belegg eller annen mulighet).",
                 "vis til den der den støtter en påstand, eller fjern den",
             )
 
@@ -224,3 +231,41 @@ def _updated_too_early(located: Located) -> Iterator[LintWarning]:
             f"'oppdatert' ({rules.updated.isoformat()}) er eldre enn {what}.",
             "sett 'oppdatert' til datoen da innholdet sist ble gått gjennom",
         )
+
+
+def _facts_without_evidence(located: Located) -> Iterator[LintWarning]:
+    """Every fact of a scheme that a user reads has a `belegg` with a quote."""
+    for scheme in located.rules.schemes:
+        backed = {e.field for e in scheme.evidence}
+        for field in EVIDENCE_FIELDS:
+            if field not in backed:
+                yield LintWarning(
+                    "uten-belegg",
+                    located.line(scheme),
+                    f"Ordningen «{scheme.name}» har ikke belegg for '{field}'.",
+                    f"legg til et belegg med «gjelder: {field}», en kilde og et sitat som støtter teksten",
+                )
+
+
+def _quotes_without_numbers(located: Located) -> Iterator[LintWarning]:
+    """A claim whose numbers are in none of its quotes has drifted from its source.
+
+    This catches a changed amount, date or count. It cannot catch a changed word, a
+    quote from the wrong page, or a claim that says more than its quote: a person reads
+    those in `soknad kilder`.
+    """
+    rules = located.rules
+    owners = {s.name: s for s in rules.schemes}
+    grouped: dict[tuple[str, str], list[Claim]] = {}  # a shared checklist step is checked once
+    for claim in claims(rules):
+        grouped.setdefault((claim.kind, claim.text), []).append(claim)
+    for (kind, _), found in grouped.items():
+        missing = missing_numbers(found)
+        if missing:
+            owner = owners.get(found[0].group)
+            yield LintWarning(
+                "sitat-uten-tall",
+                located.line(owner) if owner is not None else 1,
+                f"{found[0].group}, {kind}: tallene {', '.join(sorted(missing))} står ikke i sitatet.",
+                "sitatet skal inneholde tallene teksten bygger på; rett teksten eller sitatet",
+            )

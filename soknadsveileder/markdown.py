@@ -12,10 +12,14 @@ from typing import Any
 from .engine import ANSWER_PREFIX
 from .model import AnswerValue, Assessment, Result, RuleBase, Status
 from .texts import (
+    EARLIER_INTRO,
     answers_lines,
     deadline_text,
+    earlier_heading,
     first_failure,
     funds_text,
+    later_mark,
+    note_line,
     nothing_fits,
     question_texts,
     short_citation,
@@ -24,12 +28,12 @@ from .texts import (
 _PREFIX = {"steg": "- [ ] ", "advarsel": "- **Advarsel:** ", "kilde": "- Kilde: "}
 
 
-def _details(a: Assessment) -> list[str]:
+def _details(a: Assessment, today_year: int) -> list[str]:
     out = [f"- Frist: {deadline_text(a.deadline)}"]
     if a.deadline.passed:
         out.append(f"- Etter fristen: {a.scheme.after_deadline}")
     out += [f"- Midler: {funds_text(a.scheme)}", f"- Hvem søker: {a.scheme.applicant_text}"]
-    out += [f"- Merknad: {n}" for n in a.scheme.notes]
+    out += [f"- Merknad: {note_line(n, today_year)}" for n in a.scheme.notes]
     out.append("- Kilder: " + "; ".join(s.citation for s in a.sources))
     return out
 
@@ -53,12 +57,19 @@ def result_markdown(
     out += [f"- {q} **{a}**" if q.endswith("?") else f"- {q}: **{a}**" for q, a in answers_lines(rules, answers)]
     out += ["", "## Anbefalte ordninger", ""]
     if not result.recommended:
-        out += [nothing_fits(result.assessments), ""]
+        out += [nothing_fits(result), ""]
     for rank, sid in enumerate(result.recommended, 1):
         a = result.assessment(sid)
         out += [f"### {rank}. {a.scheme.name}", ""]
         out += [f"- ✓ {r}" for r in a.reasons] + [f"- ★ {r}" for r in a.score_reasons]
-        out += [*_details(a), ""]
+        out += [*_details(a, result.date.year), ""]
+    if result.earlier:
+        out += [f"## {earlier_heading(result)}", "", EARLIER_INTRO, ""]
+        for sid in result.earlier:
+            a = result.assessment(sid)
+            out += [f"### {a.scheme.name}", ""]
+            out += [f"- ✓ {r}" for r in a.reasons]
+            out += [*_details(a, result.date.year), ""]
     maybe = [a for a in result.assessments if a.status is Status.KANSKJE]
     if maybe:
         out += ["## Kanskje aktuelle", ""]
@@ -67,17 +78,23 @@ def result_markdown(
             out += [f"- {c}" for c in a.changes if not c.startswith(ANSWER_PREFIX)]
             if a.unknown:
                 out.append("- Svar på: " + "; ".join(question_texts(rules, a.unknown)))
-            out += [*_details(a), ""]
+            out += [*_details(a, result.date.year), ""]
     no = [a for a in result.assessments if a.status is Status.IKKE_AKTUELL]
     if no:
         out += ["## Passer ikke", ""]
         for a in no:
             reason, source = first_failure(a)
             out.append(f"- **{a.scheme.name}**: {reason} (kilde: {short_citation(source)})")
+            if a.deadline.passed:
+                out.append(f"  - Etter fristen: {a.scheme.after_deadline}")
         out.append("")
     if result.alternatives:
         out += ["## Andre muligheter", ""]
-        out += [f"- **{alt.name}**: {alt.text} (kilde: {alt.source.citation})" for alt in result.alternatives]
+        year = result.date.year
+        out += [
+            f"- **{alt.name}**: {alt.text}{later_mark(alt.source.year, year)} (kilde: {alt.source.citation})"
+            for alt in result.alternatives
+        ]
         out.append("")
     out += ["## Sjekkliste", ""]
     out += [_PREFIX[e.kind] + e.text for e in result.checklist] or [

@@ -188,12 +188,44 @@ class Unclear:
     """Answers for which the sources neither include nor exclude a company.
 
     A criterion that fails for such answers makes the scheme ``kanskje`` instead of
-    ``ikke_aktuell``, with `text` saying what the company should ask.
+    ``ikke_aktuell``, with `text` saying what the company should ask. A criterion may have
+    several, each for its own answers and with its own advice.
     """
 
     when: Condition
     text: str
     source: Source
+    quote: str
+
+
+@record(eq=False)
+class Note:
+    """A `merknad`: a remark on a scheme, with its source and the words that support it."""
+
+    text: str
+    source: Source
+    quote: str
+
+
+#: The scheme facts that `belegg` entries back, by their YAML keys, with their labels.
+EVIDENCE_FIELDS: Mapping[str, str] = {
+    "beskrivelse": "Beskrivelse",
+    "soker": "Hvem søker",
+    "for_hvem": "For hvem",
+    "nivaa": "Nivå",
+    "midler": "Midler",
+    "frist": "Frist",
+    "etter_fristen": "Etter fristen",
+}
+
+
+@record(eq=False)
+class Evidence:
+    """A `belegg`: the words of a source behind one of a scheme's facts (`EVIDENCE_FIELDS`)."""
+
+    field: str
+    source: Source
+    quote: str
 
 
 @record(eq=False)
@@ -206,7 +238,8 @@ class Criterion:
     fails_text: str
     requirement: str  # phrased to follow "blir aktuell hvis …"
     source: Source
-    unclear: Unclear | None = None
+    quote: str  # `sitat`: the words of the source that the condition rests on
+    unclear: tuple[Unclear, ...] = ()
 
 
 @record(eq=False)
@@ -216,6 +249,8 @@ class RankRule:
     when: Condition
     points: int
     text: str
+    source: Source
+    quote: str
 
 
 @record
@@ -230,11 +265,16 @@ class Funds:
 
 @record
 class Deadline:
-    """An application deadline; `date` is None when the sources give none."""
+    """An application deadline; `date` is None when the sources give none.
+
+    `earliest` is set when the sources disagree: the deadline may have been as early as
+    that date, and was no later than `date`. Between the two it may have passed.
+    """
 
     date: dt.date | None
     approximate: bool
     text: str
+    earliest: dt.date | None = None
 
 
 @record(eq=False)
@@ -244,6 +284,7 @@ class HistoryEntry:
     year: int
     text: str
     source: Source
+    quote: str
 
 
 @record(eq=False)
@@ -252,8 +293,9 @@ class ChecklistItem:
 
     id: str
     text: str
+    source: Source
+    quote: str
     when: Condition | None = None
-    source: Source | None = None
 
 
 @record(eq=False)
@@ -264,6 +306,7 @@ class Alternative:
     name: str
     text: str
     source: Source
+    quote: str
     when: Condition | None = None
 
 
@@ -288,7 +331,12 @@ class Scheme:
     history: tuple[HistoryEntry, ...]
     after_deadline: str  # what the sources say happened next, and where to look now
     ranking: tuple[RankRule, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
+    evidence: tuple[Evidence, ...] = ()  # `belegg`: the sources of the facts above
+    # `senere_utlysning`: the year of the latest call after `deadline` that the history
+    # shows, or None. A scheme that fits, whose deadline has passed and that has no later
+    # call known on the date of the result, is no longer recommended (`Result.earlier`).
+    later_call: int | None = None
 
 
 @record(eq=False)  # hashed by identity, so per-rule-base work can be cached
@@ -326,15 +374,25 @@ class Status(StrEnum):
     IKKE_AKTUELL = "ikke_aktuell"
 
 
+DeadlinePhase: TypeAlias = Literal["aapen", "kan_vaere_passert", "trolig_passert", "passert", "ukjent"]
+
+
 @dataclass(frozen=True)
 class DeadlineState:
-    """A deadline seen from a date: passed or open, and days left."""
+    """A deadline seen from a date.
+
+    `passed` is True once the latest possible date is behind us, also when that date was
+    only approximate; `phase` says how sure that is. `days_left` is counted only to an
+    exact date.
+    """
 
     date: dt.date | None
     passed: bool | None
     days_left: int | None
     approximate: bool
     text: str
+    phase: DeadlinePhase = "ukjent"
+    earliest: dt.date | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -368,11 +426,13 @@ class Result:
 
     date: dt.date
     assessments: tuple[Assessment, ...]
-    recommended: tuple[str, ...]
+    recommended: tuple[str, ...]  # fit, and can still be acted on: best first
     missing: tuple[str, ...]
     checklist: tuple[ChecklistEntry, ...]
     warnings: tuple[str, ...]  # about the rule base as a whole: stale, every deadline passed
     alternatives: tuple[Alternative, ...] = ()  # when no recommended scheme has an open deadline
+    # Schemes that fit, but whose deadline has passed with no later call known: best first.
+    earlier: tuple[str, ...] = ()
 
     def assessment(self, scheme_id: str) -> Assessment:
         for a in self.assessments:

@@ -22,12 +22,17 @@ from rich.text import Text
 from . import engine
 from .model import AnswerValue, Assessment, DeadlineState, Result, RuleBase, Scheme, Status
 from .texts import (
+    EARLIER_INTRO,
     applicant_labels,
+    deadline_phase,
     deadline_text,
+    earlier_heading,
     first_failure,
     funds_short,
     funds_text,
+    later_mark,
     nkr_text,
+    note_line,
     nothing_fits,
     question_texts,
     short_citation,
@@ -91,12 +96,19 @@ def bullets(rows: Iterable[tuple[str, str]]) -> Table:
 
 
 def deadline_short(d: DeadlineState) -> str:
-    """Two short lines for the table: the date, and open/passed with days left."""
+    """Two short lines for the table: the date, and how it stands (days only to an exact date)."""
     if d.date is None:
         return "ukjent"
     date = ("ca. " if d.approximate else "") + d.date.strftime("%d.%m.%Y")
+    if d.earliest is not None:
+        date = d.earliest.strftime("%d.%m.") + " el.\n" + date
+    phase = deadline_phase(d)
     if d.passed:
-        return f"{date}\n[red]passert[/red]"
+        return f"{date}\n[red]{phase}[/red]"
+    if d.phase == "kan_vaere_passert":
+        return f"{date}\n[yellow]{phase}[/yellow]"
+    if d.days_left is None:
+        return f"{date}\n[green]åpen[/green]"
     left = "i dag" if d.days_left == 0 else f"{d.days_left} dager igjen"
     return f"{date}\n[green]{left}[/green]"
 
@@ -126,14 +138,16 @@ def schemes_table(console: Console, rules: RuleBase, schemes: Iterable[Scheme], 
     table.add_column("Ordning, målgruppe og søker", ratio=1, min_width=max(len(s.id) for s in schemes))
     table.add_column("Nivå", no_wrap=True)
     table.add_column("Midler og frist", no_wrap=True)
+    footnotes: list[str] = []
     for s in schemes:
-        what = Group(
-            Text(s.name, style="bold"),
-            Text(s.for_whom),
-            Text("Søker: " + applicant_labels(s), style="italic"),
-            _id_line(s),
-        )
         d = engine.deadline_state(s, today)
+        lines = [Text(s.name, style="bold"), Text(s.for_whom), Text("Søker: " + applicant_labels(s), style="italic")]
+        if s.notes:
+            lines.append(Text(f"{len(s.notes)} merknad{'er' if len(s.notes) > 1 else ''}: se soknad ordninger {s.id}"))
+        if d.passed:
+            footnotes.append(f"{s.name}: {s.after_deadline}")
+            lines.append(Text(f"Etter fristen: se note {len(footnotes)} under tabellen", style="yellow"))
+        what = Group(*lines, _id_line(s))
         amount, _, kind = funds_short(s).rpartition(" ") if s.funds.amount is not None else ("ukjent", "", "")
         if kind == "ut":  # "lyst ut" is two words
             amount, kind = amount.removesuffix(" lyst"), "lyst ut"
@@ -141,6 +155,9 @@ def schemes_table(console: Console, rules: RuleBase, schemes: Iterable[Scheme], 
         money = "\n".join(p for p in parts if p)
         table.add_row(what, nkr_text(s.nkr_levels), money)
     console.print(table)
+    if footnotes:
+        console.print("[bold]Etter fristen[/bold]")
+        console.print(bullets((f"{n}.", esc(text)) for n, text in enumerate(footnotes, 1)))
 
 
 def schemes_list(console: Console, schemes: Iterable[Scheme], today: dt.date) -> None:
@@ -155,6 +172,9 @@ def schemes_list(console: Console, schemes: Iterable[Scheme], today: dt.date) ->
             ("", f"Midler: {esc(funds_text(s))}"),
             ("", f"Frist: {esc(deadline_text(d))}"),
         ]
+        if d.passed:
+            rows.append(("", f"Etter fristen: {esc(s.after_deadline)}"))
+        rows += [("i", f"Merknad: {esc(note_line(n, today.year))}") for n in s.notes]
         console.print(bullets(rows))
         console.print()
 
@@ -182,39 +202,55 @@ def scheme_detail(console: Console, rules: RuleBase, scheme: Scheme, today: dt.d
         for c in scheme.criteria
     ]
     rows += [
-        ("?", f"{esc(c.unclear.text)} [dim](kilde: {esc(short_citation(c.unclear.source))})[/dim]")
+        ("?", f"{esc(u.text)} [dim](kilde: {esc(short_citation(u.source))})[/dim]")
         for c in scheme.criteria
-        if c.unclear is not None
+        for u in c.unclear
     ]
     console.print(bullets(rows))
     console.print("[bold]Sjekkliste[/bold]")
     items = [rules.checklist_items[i] for i in scheme.checklist]
-    console.print(bullets(("☐", esc(i.text) + (" [dim](avhenger av svarene)[/dim]" if i.when else "")) for i in items))
+    console.print(
+        bullets(
+            (
+                "☐",
+                esc(i.text)
+                + f" [dim](kilde: {esc(short_citation(i.source))}"
+                + ("; avhenger av svarene" if i.when else "")
+                + ")[/dim]",
+            )
+            for i in items
+        )
+    )
     console.print("[bold]Historikk[/bold]")
     console.print(
         bullets(
-            (str(h.year), f"{esc(h.text)} [dim](kilde: {esc(short_citation(h.source))})[/dim]") for h in scheme.history
+            (
+                str(h.year),
+                f"{esc(h.text)}{later_mark(h.year, today.year)} [dim](kilde: {esc(short_citation(h.source))})[/dim]",
+            )
+            for h in scheme.history
         )
     )
     if scheme.notes:
         console.print("[bold]Merknader[/bold]")
-        console.print(bullets(("•", esc(n)) for n in scheme.notes))
+        console.print(bullets(("•", esc(note_line(n, today.year))) for n in scheme.notes))
     console.print("[bold]Kilder[/bold]")
     console.print(
         bullets(("•", esc(s.citation) + (f" [dim]– {esc(s.note)}[/dim]" if s.note else "")) for s in scheme.sources)
     )
+    console.print("[dim]Sitatene fra kildene: soknad kilder[/dim]")
 
 
 # --- The result screen --------------------------------------------------------------------
 
 
-def _facts(a: Assessment) -> list[tuple[str, str]]:
+def _facts(a: Assessment, today: dt.date) -> list[tuple[str, str]]:
     """Deadline, what came after it, funds, applicant, notes and sources of one scheme."""
     rows = [("", f"Frist: {esc(deadline_text(a.deadline))}")]
     if a.deadline.passed:
         rows.append(("", f"Etter fristen: {esc(a.scheme.after_deadline)}"))
     rows += [("", f"Midler: {esc(funds_text(a.scheme))}"), ("", f"Hvem søker: {esc(a.scheme.applicant_text)}")]
-    rows += [("i", f"Merknad: {esc(n)}") for n in a.scheme.notes]
+    rows += [("i", f"Merknad: {esc(note_line(n, today.year))}") for n in a.scheme.notes]
     rows.append(("", "[dim]Kilder: " + esc("; ".join(s.citation for s in a.sources)) + "[/dim]"))
     return rows
 
@@ -234,12 +270,21 @@ def result_screen(
 
     console.rule("[bold green]Anbefalte ordninger[/bold green]")
     if not result.recommended:
-        console.print(esc(nothing_fits(result.assessments)))
+        console.print(esc(nothing_fits(result)))
     for rank, sid in enumerate(result.recommended, 1):
         a = result.assessment(sid)
         rows = [("✓", esc(r)) for r in a.reasons] + [("★", esc(r)) for r in a.score_reasons]
-        body = Group(f"[bold]{rank}. {esc(a.scheme.name)}[/bold]", bullets(rows + _facts(a)))
+        body = Group(f"[bold]{rank}. {esc(a.scheme.name)}[/bold]", bullets(rows + _facts(a, result.date)))
         console.print(Panel(body, border_style="red" if a.deadline.passed else "green", expand=True))
+
+    if result.earlier:
+        console.rule(f"[bold]{esc(earlier_heading(result))}[/bold]")
+        console.print(esc(EARLIER_INTRO))
+        for sid in result.earlier:
+            a = result.assessment(sid)
+            rows = [("✓", esc(r)) for r in a.reasons]
+            body = Group(f"[bold]{esc(a.scheme.name)}[/bold]", bullets(rows + _facts(a, result.date)))
+            console.print(Panel(body, border_style="yellow", expand=True))
 
     if by_status[Status.KANSKJE]:
         console.rule("[bold yellow]Kanskje aktuelle[/bold yellow]")
@@ -249,7 +294,7 @@ def result_screen(
                 ("!" if c in a.unclear else "→", esc(c)) for c in a.changes if not c.startswith(engine.ANSWER_PREFIX)
             ]
             rows += [("?", "Svar på: " + esc(text)) for text in question_texts(rules, a.unknown)]
-            console.print(bullets(rows + _facts(a)))
+            console.print(bullets(rows + _facts(a, result.date)))
 
     if by_status[Status.IKKE_AKTUELL]:
         console.rule("[bold]Passer ikke[/bold]")
@@ -258,12 +303,18 @@ def result_screen(
             reason, source = first_failure(a)
             cite = f" [dim](kilde: {esc(short_citation(source))})[/dim]"
             rows.append(("✗", f"[bold]{esc(a.scheme.name)}:[/bold] {esc(reason)}{cite}"))
+            if a.deadline.passed:
+                rows.append(("", f"[dim]Etter fristen:[/dim] {esc(a.scheme.after_deadline)}"))
         console.print(bullets(rows))
 
     if result.alternatives:
         console.rule("[bold]Andre muligheter[/bold]")
         rows = [
-            ("•", f"[bold]{esc(alt.name)}:[/bold] {esc(alt.text)} [dim](kilde: {esc(alt.source.citation)})[/dim]")
+            (
+                "•",
+                f"[bold]{esc(alt.name)}:[/bold] {esc(alt.text)}{later_mark(alt.source.year, result.date.year)} "
+                f"[dim](kilde: {esc(alt.source.citation)})[/dim]",
+            )
             for alt in result.alternatives
         ]
         console.print(bullets(rows))

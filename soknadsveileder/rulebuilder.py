@@ -19,6 +19,7 @@ from yaml.nodes import Node, SequenceNode
 
 from .model import (
     APPLICANT_TYPES,
+    EVIDENCE_FIELDS,
     FUNDS_KINDS,
     AllOf,
     Alternative,
@@ -31,10 +32,12 @@ from .model import (
     Criterion,
     Deadline,
     Equals,
+    Evidence,
     Funds,
     FundsKind,
     HistoryEntry,
     Not,
+    Note,
     OneOf,
     Question,
     QuestionType,
@@ -63,6 +66,7 @@ class _Builder(NodeReader):
         self.questions: dict[str, Question] = {}
         self.sources: dict[str, Source] = {}
         self.broken_sources: set[str] = set()  # ids of sources with errors of their own
+        self.broken_items: set[str] = set()  # ids of checklist items with errors of their own
         self.updated_line = 1
 
     def rule_base(self, root: Node | None, path: Path | None) -> RuleBase | None:
@@ -276,16 +280,28 @@ class _Builder(NodeReader):
         return Choice(value, label) if value is not None and label is not None else None
 
     def checklist_item(self, node: Node, path: str) -> ChecklistItem | None:
-        f = self.mapping(node, path, ("id", "tekst"), ("naar", "kilde"))
+        f = self.mapping(node, path, ("id", "tekst", "kilde", "sitat"), ("naar",))
         if f is None or len(f.keys() & {"id", "tekst"}) < 2:
             return None
         cid = self.ident(f["id"][1], join(path, "id"))
         text = self.text(f["tekst"][1], join(path, "tekst"))
         when = self.condition(f["naar"][1], join(path, "naar"), self.questions) if "naar" in f else None
-        source = self.source_ref(f["kilde"][1], join(path, "kilde")) if "kilde" in f else None
-        if cid is None or text is None or ("naar" in f and when is None) or ("kilde" in f and source is None):
+        cited = self.cited(f, path)
+        if cid is None or text is None or ("naar" in f and when is None) or cited is None:
+            if cid is not None:
+                self.broken_items.add(cid)  # reported already; references to it are not
             return None
-        return ChecklistItem(cid, text, when, source)
+        return ChecklistItem(cid, text, cited[0], cited[1], when)
+
+    def cited(self, f: Fields, path: str, own: Mapping[str, Source] | None = None) -> tuple[Source, str] | None:
+        """`kilde` and `sitat`: a source, and the words in it that support the claim.
+
+        A citation without its quote is an error: the quote is how a reviewer checks the
+        claim without opening the source, and how a claim that drifts from it shows.
+        """
+        source = self.source_ref(f["kilde"][1], join(path, "kilde"), own) if "kilde" in f else None
+        quote = self.text(f["sitat"][1], join(path, "sitat")) if "sitat" in f else None
+        return (source, quote) if source is not None and quote is not None else None
 
     # Conditions
 
@@ -430,7 +446,7 @@ class _Builder(NodeReader):
             "historikk",
             "etter_fristen",
         )
-        f = self.mapping(node, path, required, ("rangering", "merknader"))
+        f = self.mapping(node, path, required, ("rangering", "merknader", "belegg", "senere_utlysning"))
         if f is None:
             return None
 
@@ -460,8 +476,18 @@ class _Builder(NodeReader):
             )
         checklist = get("sjekkliste", lambda n, p: self.checklist_refs(n, p, items))
         after_deadline = get("etter_fristen", self.text)
-        ranking = self.items(f["rangering"][1], join(path, "rangering"), self.rank_rule) if "rangering" in f else []
-        notes = self.items(f["merknader"][1], join(path, "merknader"), self.text) if "merknader" in f else []
+        ranking: list[RankRule] = []
+        notes: list[Note] = []
+        evidence: list[Evidence] = []
+        if own is not None:
+            ranking = get("rangering", lambda n, p: self.items(n, p, lambda n2, p2: self.rank_rule(n2, p2, own))) or []
+            notes = get("merknader", lambda n, p: self.items(n, p, lambda n2, p2: self.note(n2, p2, own))) or []
+            evidence = get("belegg", lambda n, p: self.items(n, p, lambda n2, p2: self.evidence(n2, p2, own))) or []
+        later_call = None
+        if "senere_utlysning" in f:
+            later_call = self.integer(
+                f["senere_utlysning"][1], join(path, "senere_utlysning"), minimum=_MIN_YEAR, maximum=_MAX_YEAR
+            )
         if (
             sid is None
             or name is None
@@ -498,6 +524,8 @@ class _Builder(NodeReader):
             after_deadline=after_deadline,
             ranking=tuple(ranking),
             notes=tuple(notes),
+            evidence=tuple(evidence),
+            later_call=later_call,
         )
 
     def source_refs(self, node: Node, path: str) -> dict[str, Source] | None:
@@ -552,8 +580,8 @@ class _Builder(NodeReader):
         return Funds(amount, year, approximate, funds_kind)
 
     def deadline(self, node: Node, path: str) -> Deadline | None:
-        f = self.mapping(node, path, ("dato", "omtrentlig", "tekst"))
-        if f is None or len(f) < 3:
+        f = self.mapping(node, path, ("dato", "omtrentlig", "tekst"), ("tidligst",))
+        if f is None or len(f.keys() & {"dato", "omtrentlig", "tekst"}) < 3:
             return None
         date_node = f["dato"][1]
         date = None if self.is_null(date_node) else self.date(date_node, join(path, "dato"))
@@ -561,60 +589,117 @@ class _Builder(NodeReader):
             return None
         approximate = self.boolean(f["omtrentlig"][1], join(path, "omtrentlig"))
         text = self.text(f["tekst"][1], join(path, "tekst"))
-        return Deadline(date, approximate, text) if approximate is not None and text is not None else None
+        earliest = None
+        if "tidligst" in f:
+            earliest = self.date(f["tidligst"][1], join(path, "tidligst"))
+            if earliest is None:
+                return None
+            if date is None or earliest >= date:
+                hint = "«tidligst» er den tidligste datoen kildene gir, og den må komme før «dato»"
+                self.error(f["tidligst"][1], join(path, "tidligst"), "'tidligst' må være før 'dato'.", hint)
+                return None
+        if approximate is None or text is None:
+            return None
+        return Deadline(date, approximate, text, earliest)
 
     def criterion(self, node: Node, path: str, own: Mapping[str, Source]) -> Criterion | None:
-        required = ("id", "kilde", "hvis", "oppfylt", "ikke_oppfylt", "krav")
+        required = ("id", "kilde", "sitat", "hvis", "oppfylt", "ikke_oppfylt", "krav")
         f = self.mapping(node, path, required, ("uavklart",))
-        if f is None or len(f.keys() & set(required)) < len(required):
+        if f is None or len(f.keys() & (set(required) - {"kilde", "sitat"})) < len(required) - 2:
             return None
         cid = self.ident(f["id"][1], join(path, "id"))
-        source = self.source_ref(f["kilde"][1], join(path, "kilde"), own)
+        cited = self.cited(f, path, own)
         cond = self.condition(f["hvis"][1], join(path, "hvis"), self.questions)
         holds = self.text(f["oppfylt"][1], join(path, "oppfylt"))
         fails = self.text(f["ikke_oppfylt"][1], join(path, "ikke_oppfylt"))
         requirement = self.text(f["krav"][1], join(path, "krav"))
-        unclear = self.unclear(f["uavklart"][1], join(path, "uavklart"), own) if "uavklart" in f else None
-        if unclear is not None:
-            self.lines[id(unclear)] = f["uavklart"][1].start_mark.line + 1
-        if cid is None or source is None or cond is None or holds is None or fails is None or requirement is None:
+        unclear: list[Unclear] | None = []
+        if "uavklart" in f:
+            # One table, or a list of them when different answers need different advice.
+            value = f["uavklart"][1]
+
+            def build(n: Node, p: str) -> Unclear | None:
+                return self.unclear(n, p, own)
+
+            if isinstance(value, SequenceNode):
+                located = self.located(value, join(path, "uavklart"), build, non_empty=True)
+                unclear = [u for u, _, _ in located] if len(located) == len(value.value) else None
+            else:
+                one = build(value, join(path, "uavklart"))
+                unclear = [one] if one is not None else None
+            for u in unclear or []:
+                self.lines.setdefault(id(u), value.start_mark.line + 1)
+        if cid is None or cited is None or cond is None or holds is None or fails is None or requirement is None:
             return None
-        if "uavklart" in f and unclear is None:
+        if unclear is None:
             return None
-        return Criterion(cid, cond, holds, fails, requirement, source, unclear)
+        return Criterion(cid, cond, holds, fails, requirement, cited[0], cited[1], tuple(unclear))
 
     def unclear(self, node: Node, path: str, own: Mapping[str, Source]) -> Unclear | None:
-        f = self.mapping(node, path, ("naar", "tekst", "kilde"))
-        if f is None or len(f) < 3:
+        f = self.mapping(node, path, ("naar", "tekst", "kilde", "sitat"))
+        if f is None:
             return None
-        when = self.condition(f["naar"][1], join(path, "naar"), self.questions)
-        text = self.text(f["tekst"][1], join(path, "tekst"))
-        source = self.source_ref(f["kilde"][1], join(path, "kilde"), own)
-        return Unclear(when, text, source) if when is not None and text is not None and source is not None else None
+        when = self.condition(f["naar"][1], join(path, "naar"), self.questions) if "naar" in f else None
+        text = self.text(f["tekst"][1], join(path, "tekst")) if "tekst" in f else None
+        cited = self.cited(f, path, own)
+        if when is None or text is None or cited is None:
+            return None
+        unclear = Unclear(when, text, cited[0], cited[1])
+        self.lines[id(unclear)] = node.start_mark.line + 1
+        return unclear
 
     def history(self, node: Node, path: str, own: Mapping[str, Source]) -> HistoryEntry | None:
-        f = self.mapping(node, path, ("aar", "tekst", "kilde"))
-        if f is None or len(f) < 3:
+        f = self.mapping(node, path, ("aar", "tekst", "kilde", "sitat"))
+        if f is None or len(f.keys() & {"aar", "tekst"}) < 2:
             return None
         year = self.integer(f["aar"][1], join(path, "aar"), minimum=_MIN_YEAR, maximum=_MAX_YEAR)
         text = self.text(f["tekst"][1], join(path, "tekst"))
-        source = self.source_ref(f["kilde"][1], join(path, "kilde"), own)
-        return HistoryEntry(year, text, source) if year is not None and text is not None and source else None
+        cited = self.cited(f, path, own)
+        return HistoryEntry(year, text, *cited) if year is not None and text is not None and cited else None
 
-    def rank_rule(self, node: Node, path: str) -> RankRule | None:
-        f = self.mapping(node, path, ("naar", "poeng", "tekst"))
-        if f is None or len(f) < 3:
+    def rank_rule(self, node: Node, path: str, own: Mapping[str, Source]) -> RankRule | None:
+        f = self.mapping(node, path, ("naar", "poeng", "tekst", "kilde", "sitat"))
+        if f is None or len(f.keys() & {"naar", "poeng", "tekst"}) < 3:
             return None
         cond = self.condition(f["naar"][1], join(path, "naar"), self.questions)
         points = self.integer(f["poeng"][1], join(path, "poeng"), minimum=-100, maximum=100)
         text = self.text(f["tekst"][1], join(path, "tekst"))
-        return RankRule(cond, points, text) if cond is not None and points is not None and text is not None else None
+        cited = self.cited(f, path, own)
+        if cond is None or points is None or text is None or cited is None:
+            return None
+        return RankRule(cond, points, text, *cited)
+
+    def note(self, node: Node, path: str, own: Mapping[str, Source]) -> Note | None:
+        f = self.mapping(node, path, ("tekst", "kilde", "sitat"))
+        if f is None or "tekst" not in f:
+            return None
+        text = self.text(f["tekst"][1], join(path, "tekst"))
+        cited = self.cited(f, path, own)
+        return Note(text, *cited) if text is not None and cited is not None else None
+
+    def evidence(self, node: Node, path: str, own: Mapping[str, Source]) -> Evidence | None:
+        f = self.mapping(node, path, ("gjelder", "kilde", "sitat"))
+        if f is None or "gjelder" not in f:
+            return None
+        field = self.text(f["gjelder"][1], join(path, "gjelder"))
+        if field is not None and field not in EVIDENCE_FIELDS:
+            self.error(
+                f["gjelder"][1],
+                join(path, "gjelder"),
+                f"Ukjent felt '{field}'.",
+                self.suggest(field, list(EVIDENCE_FIELDS), "felt som kan ha belegg"),
+            )
+            return None
+        cited = self.cited(f, path, own)
+        return Evidence(field, *cited) if field is not None and cited is not None else None
 
     def checklist_refs(self, node: Node, path: str, items: dict[str, ChecklistItem]) -> tuple[str, ...] | None:
         located = self.located(node, path, self.text, non_empty=True)
         ok = bool(located)
         for ref, n, p in located:
-            if ref not in items:
+            if ref in self.broken_items:
+                ok = False
+            elif ref not in items:
                 self.error(n, p, f"Ukjent sjekkpunkt '{ref}'.", self.suggest(ref, list(items)))
                 ok = False
         self.unique(located, "Sjekkpunktet")
@@ -623,17 +708,17 @@ class _Builder(NodeReader):
     # The other possibilities
 
     def alternative(self, node: Node, path: str) -> Alternative | None:
-        f = self.mapping(node, path, ("id", "navn", "tekst", "kilde"), ("naar",))
-        if f is None or len(f.keys() & {"id", "navn", "tekst", "kilde"}) < 4:
+        f = self.mapping(node, path, ("id", "navn", "tekst", "kilde", "sitat"), ("naar",))
+        if f is None or len(f.keys() & {"id", "navn", "tekst"}) < 3:
             return None
         aid = self.ident(f["id"][1], join(path, "id"))
         name = self.text(f["navn"][1], join(path, "navn"))
         text = self.text(f["tekst"][1], join(path, "tekst"))
-        source = self.source_ref(f["kilde"][1], join(path, "kilde"))
+        cited = self.cited(f, path)
         when = self.condition(f["naar"][1], join(path, "naar"), self.questions) if "naar" in f else None
-        if aid is None or name is None or text is None or source is None or ("naar" in f and when is None):
+        if aid is None or name is None or text is None or cited is None or ("naar" in f and when is None):
             return None
-        return Alternative(aid, name, text, source, when)
+        return Alternative(aid, name, text, cited[0], cited[1], when)
 
 
 def build(text: str, name: str, path: Path | None = None) -> RuleBase:

@@ -63,10 +63,12 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
     strings = {"type": "array", "items": {"type": "string"}}
     deadline = {
         "type": "object",
-        "required": ["dato", "passert"],
+        "required": ["dato", "passert", "status"],
         "properties": {
             "dato": {"type": ["string", "null"], "format": "date"},
+            "tidligst": {"type": ["string", "null"], "format": "date"},
             "passert": {"type": ["boolean", "null"]},
+            "status": {"enum": ["aapen", "kan_vaere_passert", "trolig_passert", "passert", "ukjent"]},
             "dager_igjen": {"type": ["integer", "null"]},
             "omtrentlig": {"type": "boolean"},
             "tekst": {"type": "string"},
@@ -81,6 +83,11 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             "url": {"type": ["string", "null"]},
             "aar": {"type": "integer"},
         },
+    }
+    note = {
+        "type": "object",
+        "required": ["tekst", "kilde", "sitat"],
+        "properties": {"tekst": {"type": "string"}, "kilde": source, "sitat": {"type": "string"}},
     }
     funds = {
         "type": "object",
@@ -108,29 +115,51 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             "midler": funds,
             "poeng": {"type": "integer"},
             "kilder": {"type": "array", "items": source, "minItems": 1},
-            "merknader": strings,
+            "merknader": {"type": "array", "items": note},
         },
     }
     alternative = {
         "type": "object",
-        "required": ["id", "navn", "tekst", "kilde"],
+        "required": ["id", "navn", "tekst", "kilde", "sitat", "senere"],
         "properties": {
             "id": {"type": "string"},
             "navn": {"type": "string"},
             "tekst": {"type": "string"},
             "kilde": source,
+            "sitat": {"type": "string"},
+            "senere": {"type": "boolean"},
         },
     }
     passthrough = {"id": {"type": ["string", "integer"]}, "navn": {"type": ["string", "integer"]}}
     ok = {
         "type": "object",
-        "required": ["nr", "ok", "anbefalte", "vurderinger", "mangler", "sjekkliste", "andre_muligheter"],
+        "required": [
+            "nr",
+            "ok",
+            "anbefalte",
+            "passet_tidligere",
+            "vurderinger",
+            "mangler",
+            "sjekkliste",
+            "andre_muligheter",
+        ],
         "properties": {
             **passthrough,
             "nr": {"type": "integer", "minimum": 1},
             "linje": {"type": ["integer", "null"]},
             "ok": {"const": True},
-            "anbefalte": {"type": "array", "items": {"enum": scheme_ids}},
+            "anbefalte": {
+                "description": "Ordninger som passer og som det går an å gjøre noe med nå: fristen er ikke passert, "
+                "eller kildene viser en senere utlysning. Best først.",
+                "type": "array",
+                "items": {"enum": scheme_ids},
+            },
+            "passet_tidligere": {
+                "description": "Ordninger som passer, men der fristen er passert uten at kildene viser en senere "
+                "utlysning.",
+                "type": "array",
+                "items": {"enum": scheme_ids},
+            },
             "vurderinger": {
                 "type": "array",
                 "items": assessment,

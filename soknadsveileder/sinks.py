@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -23,7 +24,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from . import engine
 from .files import FileProblem, mode_for, os_problem
+from .texts import about_result
 
 if TYPE_CHECKING:
     from .checking import Body, Checked
@@ -43,7 +46,11 @@ def defuse(value: object) -> str:
 
 def columns(rules: RuleBase) -> list[str]:
     """The columns of CSV and Excel output, in order."""
-    return ["nr", "id", "navn", "ok", "anbefalte", *(s.id for s in rules.schemes), "mangler", "feil"]
+    schemes = [s.id for s in rules.schemes]
+    return ["nr", "id", "navn", "ok", "anbefalte", "passet_tidligere", *schemes, "mangler", "feil"]
+
+
+ABOUT = "Om resultatet"  # the Excel sheet, and the first cell of CSV's note rows
 
 
 def row_cells(checked: Checked, rules: RuleBase) -> list[object]:
@@ -51,7 +58,7 @@ def row_cells(checked: Checked, rules: RuleBase) -> list[object]:
     nr = head.get("linje") or head["nr"]
     if checked.body is None:
         errors = "; ".join(f"{e['felt']}: {e['melding']}" if e["felt"] else e["melding"] for e in checked.errors)
-        return [nr, head.get("id"), head.get("navn"), "nei", "", *([""] * len(rules.schemes)), "", errors]
+        return [nr, head.get("id"), head.get("navn"), "nei", "", "", *([""] * len(rules.schemes)), "", errors]
     return [nr, head.get("id"), head.get("navn"), *checked.body.cells]
 
 
@@ -132,8 +139,9 @@ class JsonSink(Sink):
 class CsvSink(Sink):
     """CSV, or with `excel` what a Norwegian Excel opens with æøå intact: ; and a BOM, CRLF."""
 
-    def __init__(self, rules: RuleBase, path: Path | None, excel: bool) -> None:
+    def __init__(self, rules: RuleBase, path: Path | None, excel: bool, today: dt.date) -> None:
         self.rules = rules
+        self.today = today
         self.target = _Target(path, binary=False)
         stream = self.target.stream
         if excel:
@@ -179,6 +187,13 @@ class CsvSink(Sink):
         return text
 
     def finish(self) -> None:
+        # When the rule base warns (a deadline passed, old data), the warnings go after the
+        # rows, after an empty row, each in the first cell: a spreadsheet shows them under
+        # the table, and the mailed file says it by itself. Without a warning, nothing is added.
+        if engine.rule_base_warnings(self.rules, self.today):
+            self.writer.writerow([])
+            for line in about_result(self.rules, self.today):
+                self.writer.writerow([defuse(f"{ABOUT}: {line}")])
         self.target.commit()
 
     def abort(self) -> None:
@@ -191,17 +206,19 @@ _GREEN, _YELLOW = "C6EFCE", "FFEB9C"
 class XlsxSink(Sink):
     """An Excel workbook, written as it goes with openpyxl in write-only mode."""
 
-    def __init__(self, rules: RuleBase, path: Path | None) -> None:
+    def __init__(self, rules: RuleBase, path: Path | None, today: dt.date) -> None:
         from openpyxl import Workbook
         from openpyxl.styles import Font, PatternFill
 
         self.rules = rules
+        self.today = today
         self.path = path
         self.count = 0
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet("Resultat")
         names = columns(rules)
-        widths = {"nr": 6, "id": 16, "navn": 30, "ok": 5, "anbefalte": 45, "mangler": 24, "feil": 60}
+        widths = {"nr": 6, "id": 16, "navn": 30, "ok": 5, "anbefalte": 45, "passet_tidligere": 30, "mangler": 24}
+        widths["feil"] = 60
         for i, name in enumerate(names, 1):
             letter = _letter(i)
             self.sheet.column_dimensions[letter].width = widths.get(name, max(len(name), 12) + 2)
@@ -210,7 +227,7 @@ class XlsxSink(Sink):
             "aktuell": PatternFill("solid", start_color=_GREEN),
             "kanskje": PatternFill("solid", start_color=_YELLOW),
         }
-        self.scheme_columns = range(5, 5 + len(rules.schemes))
+        self.scheme_columns = range(6, 6 + len(rules.schemes))
         self.bold = Font(bold=True)
         self.sheet.append([self._cell(name, font=self.bold) for name in names])
         self.width = len(names)
@@ -231,13 +248,17 @@ class XlsxSink(Sink):
         cells = row_cells(checked, self.rules)
         row = []
         for i, value in enumerate(cells):
-            fill = self.fills.get(str(value)) if i in self.scheme_columns else None
+            fill = self.fills.get(str(value).split(" ")[0]) if i in self.scheme_columns else None
             row.append(self._cell(value, fill=fill))
         self.sheet.append(row)
         self.count += 1
 
     def finish(self) -> None:
         self.sheet.auto_filter.ref = f"A1:{_letter(self.width)}{self.count + 1}"
+        about = self.book.create_sheet(ABOUT)
+        about.column_dimensions["A"].width = 120
+        for line in about_result(self.rules, self.today):
+            about.append([self._cell(line)])
         target = _Target(self.path, binary=True)
         try:
             if self.path is None:

@@ -48,7 +48,7 @@ def _interval_label(dim: Dimension, value: int) -> str:
 
 def all_conditions(rules: RuleBase) -> list[Condition]:
     conditions: list[Condition] = [c.condition for s in rules.schemes for c in s.criteria]
-    conditions += [c.unclear.when for s in rules.schemes for c in s.criteria if c.unclear is not None]
+    conditions += [u.when for s in rules.schemes for c in s.criteria for u in c.unclear]
     conditions += [r.when for s in rules.schemes for r in s.ranking]
     conditions += [i.when for i in rules.checklist_items.values() if i.when is not None]
     conditions += [q.when for q in rules.questions if q.when is not None]

@@ -22,6 +22,11 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n", "ja", "nei"})
 
 T = TypeVar("T")
+# What a maintainer should write when a key is missing, where the key alone does not say.
+_MISSING_HINTS = {
+    "sitat": "skriv ordene i kilden som støtter teksten, ordrett og på kildens språk",
+    "kilde": "skriv id-en til en kilde under «kilder» øverst i filen",
+}
 Fields = dict[str, tuple[ScalarNode, Node]]
 
 
@@ -77,7 +82,7 @@ class NodeReader:
         for key in required:
             # A misspelt key already has its own error with the right spelling as the hint.
             if key not in fields and key not in misspelled:
-                self.error(node, path, f"Mangler nøkkelen '{key}'.")
+                self.error(node, path, f"Mangler nøkkelen '{key}'.", _MISSING_HINTS.get(key))
         return fields
 
     def sequence(self, node: Node, path: str, *, non_empty: bool = False) -> list[Node]:

@@ -63,29 +63,38 @@ def edited(tmp_path, old: str, new: str):
 
 
 def test_the_shipped_file_against_one_known_edit(cli, tmp_path):
-    """Industrifagskolen taking bygg outright, instead of «kanskje» with a note. It changes
-    exactly the companies with bygg but not industri that need fagskole modules: 4 sector
-    sets x kompetanse 5 x tilbud 3 x klynge 3 x praksis 4 = 720 answer sets."""
+    """Industrifagskolen for industri alone, as before the 2021 budget's «industri og bygg» was
+    read. It changes exactly the companies with bygg but not industri that need fagskole
+    modules: 4 sector sets x kompetanse 5 x tilbud 3 x klynge 3 x praksis 4 = 720 answer sets."""
     path = edited(
         tmp_path,
-        "          sporsmal: bransje\n          er: industri\n        oppfylt: Bedriften er i industrien.\n        ikke_oppfylt: Industrifagskolen",
-        "          sporsmal: bransje\n          en_av: [industri, bygg]\n        oppfylt: Bedriften er i industrien.\n        ikke_oppfylt: Industrifagskolen",
+        "          en_av: [industri, bygg]\n        oppfylt: Bedriften er i industrien eller byggenæringen.\n"
+        "        ikke_oppfylt: Industrifagskolen",
+        "          er: industri\n        oppfylt: Bedriften er i industrien eller byggenæringen.\n"
+        "        ikke_oppfylt: Industrifagskolen",
     )
     result, report = run_json(cli, SHIPPED, path)
     assert result.exit_code == 1
     assert report["status"] == [
         {
             "ordning": "industrifagskolen",
-            "fra": "kanskje",
-            "til": "aktuell",
+            "fra": "aktuell",
+            "til": "ikke_aktuell",
             "svarsett": 720,
             "naar": ["bransje har bygg, men ikke industri og behov er fagskole"],
-        }
+        },
+        {  # with the need unknown, the sector alone now rules it out
+            "ordning": "industrifagskolen",
+            "fra": "kanskje",
+            "til": "ikke_aktuell",
+            "svarsett": 720,
+            "naar": ["bransje har bygg, men ikke industri og behov er ukjent"],
+        },
     ]
     text = cli("endringer", str(SHIPPED), str(path), "--dato", "2026-11-29").stdout
-    assert "industrifagskolen: kanskje → aktuell (720 svarsett), når:" in text
+    assert "industrifagskolen: aktuell → ikke_aktuell (720 svarsett), når:" in text
     markdown = cli("endringer", str(SHIPPED), str(path), "--markdown").stdout
-    assert markdown.startswith("## Endringer i regelverket: 2026.1 → 2026.1") and "### Status" in markdown
+    assert markdown.startswith("## Endringer i regelverket: 2026.2 → 2026.2") and "### Status" in markdown
 
 
 def test_facts_order_and_checklist(cli, tmp_path):
@@ -94,7 +103,26 @@ def test_facts_order_and_checklist(cli, tmp_path):
         tmp_path, 'dato: "2021-09-15"\n      omtrentlig: false', 'dato: "2027-09-15"\n      omtrentlig: false'
     )
     _, report = run_json(cli, SHIPPED, path)
-    assert report["status"] == [] and report["rekkefolge"] == []
+    # Seen from 2026, an open deadline makes the clusters scheme one to act on again: it is
+    # recommended where it fits, first among equal points, and the checklist follows.
+    assert report["status"] == []
+    assert report["rekkefolge"] == [
+        {
+            "fra": "-",
+            "til": "utsatte-industriklynger",
+            "svarsett": 240,
+            "naar": ["bransje har industri, men ikke maritim og behov er hoyere og klynge er ja"],
+        },
+        {
+            "fra": "bransjeprogram-maritim",
+            "til": "utsatte-industriklynger, bransjeprogram-maritim",
+            "svarsett": 240,
+            "naar": [
+                "bransje er industri+maritim, industri+bygg+maritim, industri+maritim+annen eller "
+                "industri+bygg+maritim+annen og behov er hoyere og klynge er ja"
+            ],
+        },
+    ]
     assert [(f["ordning"], f["fakta"]) for f in report["fakta"]] == [("utsatte-industriklynger", "frist")]
     assert report["fakta"][0]["til"].startswith("2027-09-15")
     # The praksiskandidat step from 4 years instead of 5: the checklist changes for those
@@ -113,7 +141,6 @@ def test_facts_order_and_checklist(cli, tmp_path):
             "bransjeprogram-industri-bygg, bransjeprogram-maritim",
             "bransjeprogram-maritim, bransjeprogram-industri-bygg",
         ),
-        ("utsatte-industriklynger, bransjeprogram-maritim", "bransjeprogram-maritim, utsatte-industriklynger"),
     }
 
 
@@ -146,17 +173,26 @@ def test_graf(cli, fmt):
 
 
 def test_graf_dot_edges():
-    """Written by hand from data/schemes.yaml: the order of questions with the condition for
-    asking, and the questions a scheme reads."""
+    """Written by hand from data/schemes.yaml: each question hangs from the question that
+    decides whether it is asked, and the schemes from the questions they read, with the
+    unclear («kanskje») cases drawn too (finding 32)."""
     out = soknad("graf", "--format", "dot").stdout.splitlines()
-    for line in (
+    edges = [line for line in out if '" -> "q_' in line]
+    assert edges == [
         '  "q_bransje" -> "q_behov";',
         '  "q_behov" -> "q_kompetanse" [label="når behov er fagbrev"];',
-        '  "q_tilbud" -> "q_klynge" [label="når bransje har industri"];',
+        '  "q_behov" -> "q_tilbud" [label="når behov er fagskole"];',
+        '  "q_bransje" -> "q_klynge" [label="når bransje har industri"];',
+        '  "q_behov" -> "q_praksis_aar" [label="når behov er fagbrev"];',
+    ]
+    for line in (
         '  "q_klynge" -> "s_utsatte-industriklynger" [style=dashed, label="klynge er ja"];',
+        '  "q_behov" -> "s_bransjeprogram-industri-bygg" [style=dashed, label="kanskje når behov er hoyere"];',
         '  "s_industrifagskolen" [shape=doubleoctagon, label="Industrifagskolen"];',
     ):
         assert line in out
+    # kompetanse is asked only for fagbrev and tilbud only for fagskole: never one after the other.
+    assert not any('"q_kompetanse" -> "q_tilbud"' in line for line in out)
     assert out[0] == "digraph regelverk {" and out[-1] == "}"
     assert not any('"q_kompetanse" -> "s_' in line for line in out), "no scheme reads kompetanse"
 

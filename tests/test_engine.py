@@ -18,7 +18,7 @@ from .helpers import TESTS
 
 CASES = sorted((TESTS / "cases").glob("*.yaml"))
 SNAPSHOT = TESTS / "snapshots" / "utfall.txt"
-OPEN = dt.date(2021, 9, 1)
+OPEN = dt.date(2021, 3, 1)
 
 T, F, U = True, False, None
 
@@ -78,6 +78,8 @@ CASE_EXPECTATIONS = {
     "endringer",
     "poeng",
     "andre_muligheter",
+    "passet_tidligere",
+    "grunner_uten",
 }
 
 
@@ -112,6 +114,11 @@ def test_golden_case(path, rules):
         assert bool(result.assessment(scheme_id).score_reasons) == (points > 0), scheme_id
     if "andre_muligheter" in want:
         assert [alt.id for alt in result.alternatives] == want["andre_muligheter"]
+    assert list(result.earlier) == want.get("passet_tidligere", [])
+    for scheme_id, texts in want.get("grunner_uten", {}).items():
+        reasons = " ".join(result.assessment(scheme_id).reasons)
+        for text in texts:
+            assert text not in reasons, text
 
 
 def test_golden_cases_cover_every_scheme_and_status():
@@ -135,10 +142,14 @@ def test_golden_cases_cover_every_scheme_and_status():
 # --- Ranking and checklist ----------------------------------------------------------------
 
 
-def test_exact_level_match_ranks_before_development_only(rules):
-    answers = {"bransje": "industri", "behov": "fagskole", "tilbud": "nytt"}
-    result = engine.evaluate(rules, answers, OPEN)
-    assert result.recommended == ("industrifagskolen", "bransjeprogram-industri-bygg")
+def test_developing_a_new_module_ranks_the_bransjeprogram_first(rules):
+    """Norsk Industri's 2021 guide: new modules «vil skje gjennom bransjeprogrammene»; a ready
+    module is Industrifagskolen's (findings 4 and 28)."""
+    new = engine.evaluate(rules, {"bransje": "industri", "behov": "fagskole", "tilbud": "nytt"}, OPEN)
+    assert new.recommended == ("bransjeprogram-industri-bygg", "industrifagskolen")
+    ready = engine.evaluate(rules, {"bransje": "industri", "behov": "fagskole", "tilbud": "finnes"}, OPEN)
+    assert ready.recommended == ("industrifagskolen",)
+    assert ready.assessment("bransjeprogram-industri-bygg").status is Status.KANSKJE
 
 
 def test_checklist_never_repeats_an_item(rules):
@@ -148,14 +159,29 @@ def test_checklist_never_repeats_an_item(rules):
     assert sum("tillitsvalgte" in t for t in texts) == 1
 
 
-def test_passed_deadline_warns_but_keeps_status(rules):
+def test_a_passed_deadline_keeps_the_status_but_moves_a_scheme_without_a_later_call(rules):
+    """Finding 6: the clusters call closed 15 September 2021 and no later call is known, so the
+    day after it fits but is no longer recommended; it has no checklist, since there is no call."""
     answers = {"bransje": "industri", "behov": "hoyere", "klynge": True}
     late = engine.evaluate(rules, answers, dt.date(2021, 9, 16))
-    assert late.recommended == ("utsatte-industriklynger",)
-    assert late.assessment("utsatte-industriklynger").deadline.passed is True
-    assert any(e.kind == "advarsel" and "er passert" in e.text for e in late.checklist)
+    clusters = late.assessment("utsatte-industriklynger")
+    assert clusters.status is Status.AKTUELL and clusters.deadline.passed is True
+    assert late.recommended == () and late.earlier == ("utsatte-industriklynger",)
+    assert late.checklist == () and late.alternatives  # never a dead end
     on_time = engine.evaluate(rules, answers, dt.date(2021, 9, 15))
     assert on_time.assessment("utsatte-industriklynger").deadline.days_left == 0
+    assert on_time.recommended == ("utsatte-industriklynger",) and on_time.earlier == ()
+
+
+def test_a_later_call_counts_only_from_its_year(rules):
+    """The industri og bygg programme was re-established in 2022 (FLT): seen from 2021 after
+    the deadline it fitted earlier; from 2022 on it is recommended, with the passed deadline."""
+    answers = {"bransje": "industri", "behov": "fagbrev"}
+    autumn = engine.evaluate(rules, answers, dt.date(2021, 11, 1))
+    assert autumn.recommended == () and autumn.earlier == ("bransjeprogram-industri-bygg",)
+    later = engine.evaluate(rules, answers, dt.date(2022, 1, 1))
+    assert later.recommended == ("bransjeprogram-industri-bygg",) and later.earlier == ()
+    assert any(e.kind == "advarsel" and "er passert" in e.text for e in later.checklist)
 
 
 def test_stale_rule_base(rules):
@@ -252,7 +278,9 @@ def test_exhaustive_invariants_and_snapshot(rules):
             assert a.sources, a.scheme.id  # every reason traceable
             if a.status is not Status.AKTUELL:
                 assert a.changes, a.scheme.id
+        # Before any deadline, every scheme that fits can be acted on.
         assert set(result.recommended) == {a.scheme.id for a in result.assessments if a.status is Status.AKTUELL}
+        assert result.earlier == ()
         # Nothing recommended with an open deadline: never a dead end.
         if not result.recommended:
             assert result.alternatives
@@ -314,6 +342,24 @@ def test_ranking_tiebreaks_points_then_open_deadline_then_funds_then_file_order(
     assert any(w.startswith("Alle fristene i regelverket er passert per 2021-10-02") for w in late.warnings)
     on_the_day = engine.evaluate(rules, {"bransje": ("industri",)}, dt.date(2021, 10, 1))
     assert not any(w.startswith("Alle fristene") for w in on_the_day.warnings)  # 1 October is still open
+
+
+def test_a_passed_scheme_without_a_later_call_leaves_the_ranking(tmp_path):
+    """The same rule base without `senere_utlysning` for B and D: once their deadlines have
+    passed, they fitted earlier, in ranking order, and the open ones are recommended."""
+    from soknadsveileder.rules import load
+
+    text = RANGERING.read_text(encoding="utf-8")
+    parts = text.split("\n  - id: ")
+    for i, part in enumerate(parts):
+        if part.startswith(("b-passert-9", "d-to-poeng")):
+            parts[i] = part.replace("    senere_utlysning: 2021\n", "")
+    path = tmp_path / "uten-senere.yaml"
+    path.write_text("\n  - id: ".join(parts), encoding="utf-8")
+    rules = load(path)
+    result = engine.evaluate(rules, {"bransje": ("industri",)}, dt.date(2021, 9, 1))
+    assert result.recommended == ("a-apen-5", "e-apen-5", "c-apen-1")
+    assert result.earlier == ("d-to-poeng", "b-passert-9")
 
 
 def test_a_checklist_step_waits_for_its_condition_to_hold():

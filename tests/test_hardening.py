@@ -43,8 +43,8 @@ def check(data: bytes, *args: str) -> tuple[subprocess.CompletedProcess[str], li
         (b"42", "fant tallet 42"),
         (b'"x"', 'fant teksten "x"'),
         (b"null", "fant null"),
-        (b"[" * 200_000, "nestet for dypt"),
-        (b'{"a":' * 200_000, "nestet for dypt"),
+        (b"[" * 200_000, "for mange nivåer inni hverandre"),
+        (b'{"a":' * 200_000, "for mange nivåer inni hverandre"),
     ],
     ids=[
         "utf8",
@@ -80,7 +80,7 @@ def test_bad_first_records_do_not_change_how_the_rest_is_read():
 
 def test_deep_nesting_as_the_whole_input():
     result, out = check(b"[" * 200_000)
-    assert len(out) == 1 and "nestet for dypt" in out[0]["feil"][0]["melding"]
+    assert len(out) == 1 and "for mange nivåer inni hverandre" in out[0]["feil"][0]["melding"]
     assert result.returncode == 1
 
 

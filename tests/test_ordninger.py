@@ -16,14 +16,17 @@ from .helpers import MINIMAL, OPEN_DATE, assert_no_traceback, soknad, subprocess
 
 
 def test_table_shows_every_scheme_with_level_applicant_funds_and_deadline(cli, rules):
-    result = cli("ordninger", "--dato", OPEN_DATE)
+    result = cli("ordninger", "--dato", "2021-09-01")
     assert result.exit_code == 0, result.output
     out = result.stdout
     for scheme in rules.schemes:
         assert scheme.id in out.replace("\n", "") or scheme.id[:15] in out
     assert "NKR 4–5" in out and "NKR 6–7" in out
     assert "ca. 7 mill. kr" in out and "20 mill. kr" in out and "ukjent" in out
-    assert "14 dager igjen" in out and "passert" not in out
+    # Days only to an exact date; the sources disagree on the maritime deadline (8 or 15 April,
+    # or mid-September), so it may have passed; nothing has passed for certain.
+    assert "14 dager igjen" in out and out.count("kan være passert") == 1
+    assert "trolig passert" not in out and "Etter fristen" not in out
     assert "█" in out  # the funds bar
     assert "Advarsel" not in out
 
@@ -33,7 +36,8 @@ def test_passed_deadlines_and_stale_rule_base_warn(cli):
     assert result.exit_code == 0
     assert "passert" in result.stdout
     assert "Alle fristene i regelverket er passert" in result.stdout
-    stale = cli("ordninger", "--dato", "2027-11-30")  # a year after the rule base was last checked
+    assert "Etter fristen" in result.stdout  # the warning's promise is kept in the table (finding 26)
+    stale = cli("ordninger", "--dato", "2027-12-04")  # a year after the rule base was last checked
     assert "for mer enn ett år siden" in stale.stdout
 
 
@@ -67,7 +71,7 @@ def test_json_goes_to_stdout_alone_and_warnings_to_stderr(tmp_path):
     assert result.returncode == 0
     json.loads(result.stdout)  # nothing but JSON
     assert result.stderr.startswith("Advarsel: Alle fristene i regelverket er passert per 2026-11-29")
-    stale = soknad("ordninger", "--json", "--dato", "2027-12-01")
+    stale = soknad("ordninger", "--json", "--dato", "2027-12-04")
     assert "for mer enn ett år siden" in stale.stderr and "Advarsel" not in stale.stdout
     on_time = soknad("ordninger", "--json", "--dato", OPEN_DATE)
     assert on_time.stderr == ""
@@ -77,9 +81,10 @@ def test_json_goes_to_stdout_alone_and_warnings_to_stderr(tmp_path):
     ("args", "expected"),
     [
         (["--bransje", "maritim"], ["bransjeprogram-maritim"]),
-        # Industrifagskolen is not ruled out for bygg: the 2022 call covered building trades.
+        # Industrifagskolen is for bygg too: the 2021 budget earmarked it for «industri og bygg».
         (["--bransje", "bygg"], ["bransjeprogram-industri-bygg", "industrifagskolen"]),
-        (["--bransje", "industri", "--behov", "hoyere"], ["utsatte-industriklynger"]),
+        # No source rules higher education out of the bransjeprogram in 2021 (finding 3).
+        (["--bransje", "industri", "--behov", "hoyere"], ["bransjeprogram-industri-bygg", "utsatte-industriklynger"]),
         (["--behov", "fagskole"], ["bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifagskolen"]),
         (["--bransje", "annen"], []),
     ],
@@ -138,6 +143,7 @@ def test_every_command_has_norwegian_help(cli):
     group = typer.main.get_command(app)
     assert set(group.commands) == {  # type: ignore[attr-defined]
         "ordninger",
+        "kilder",
         "valider",
         "veileder",
         "sjekk",

@@ -71,7 +71,7 @@ def test_installed_package_is_the_wheel(installed, tmp_path):
 
 
 def test_bundled_rule_base_works_outside_the_repository(installed, tmp_path):
-    result = run(installed, "ordninger", "--json", "--dato", "2021-09-01", cwd=tmp_path)
+    result = run(installed, "ordninger", "--json", "--dato", "2021-03-01", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == 4
     result = run(installed, "valider", cwd=tmp_path)
@@ -113,7 +113,7 @@ def test_a_maintainer_editing_the_checkout_is_told_which_file_is_in_use(installe
     assert unchanged.returncode == 0 and unchanged.stderr == ""  # the same content: nothing to say
 
     edited = checkout / "data" / "schemes.yaml"
-    edited.write_text(original.replace('versjon: "2026.1"', "versjon: 2026.1\n  feil: ja"), encoding="utf-8")
+    edited.write_text(original.replace('versjon: "2026.2"', "versjon: 2026.1\n  feil: ja"), encoding="utf-8")
     result = run(installed, "valider", cwd=checkout / "data")  # from a folder inside the checkout too
     assert result.returncode == 1, result.stdout
     assert f"Merk: {edited} er endret, men soknad bruker regelverket som ble installert" in result.stderr

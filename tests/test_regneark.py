@@ -19,7 +19,9 @@ from .helpers import OPEN_DATE, ROOT, soknad
 
 SCHEMES = ["bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifagskolen", "utsatte-industriklynger"]
 VERFT = {s: st for s, st in zip(SCHEMES, ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"], strict=True)}
-BYGG = {s: st for s, st in zip(SCHEMES, ["ikke_aktuell", "ikke_aktuell", "kanskje", "ikke_aktuell"], strict=True)}
+# A ready fagskole module in bygg: Industrifagskolen was for «industri og bygg» from the 2021
+# budget (Regjeringen 2022); the bransjeprogram may fund a repeated 2020 course (NVL 2021).
+BYGG = {s: st for s, st in zip(SCHEMES, ["kanskje", "ikke_aktuell", "aktuell", "ikke_aktuell"], strict=True)}
 ANNEN = dict.fromkeys(SCHEMES, "ikke_aktuell")
 
 
@@ -183,10 +185,10 @@ def test_formula_injection_never_becomes_a_formula(tmp_path):
 def test_excel_csv_bytes(tmp_path):
     path = tmp_path / "m.csv"
     path.write_text("id,bransje\n1,annen\n", encoding="utf-8")
-    data = soknad("sjekk", str(path), "--format", "csv", "--excel").stdout.encode("utf-8")
+    data = sjekk(str(path), "--format", "csv", "--excel").stdout.encode("utf-8")
     assert data.startswith("\ufeff".encode())
     first = data.split(b"\r\n")[0].decode("utf-8-sig")
-    assert first == ";".join(["nr", "id", "navn", "ok", "anbefalte", *SCHEMES, "mangler", "feil"])
+    assert first == ";".join(["nr", "id", "navn", "ok", "anbefalte", "passet_tidligere", *SCHEMES, "mangler", "feil"])
     assert data.count(b"\r\n") == 2 and b"\n" not in data.replace(b"\r\n", b"")
 
 
@@ -201,14 +203,14 @@ def test_an_excel_workbook_out(tmp_path):
     book = load_workbook(out)
     sheet = book.active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:K4"
+    assert sheet.auto_filter.ref == "A1:L4"
     header = [c.value for c in sheet[1]]
-    assert header[:5] == ["nr", "id", "navn", "ok", "anbefalte"] and header[5:9] == SCHEMES
+    assert header[:6] == ["nr", "id", "navn", "ok", "anbefalte", "passet_tidligere"] and header[6:10] == SCHEMES
     verft = {h: c for h, c in zip(header, sheet[2], strict=True)}
     assert verft["bransjeprogram-maritim"].value == "aktuell"
     assert verft["bransjeprogram-maritim"].fill.start_color.rgb.endswith("C6EFCE")  # green
     bygg = {h: c for h, c in zip(header, sheet[3], strict=True)}
-    assert bygg["industrifagskolen"].fill.start_color.rgb.endswith("FFEB9C")  # yellow
+    assert bygg["bransjeprogram-industri-bygg"].fill.start_color.rgb.endswith("FFEB9C")  # yellow
     assert sheet.column_dimensions["E"].width >= 40  # anbefalte
     # A workbook never goes to a pipe; -o to a missing folder writes nothing.
     piped = sjekk(str(path), "--format", "xlsx")
@@ -275,10 +277,11 @@ def test_the_summary_counts(tmp_path, cli, way):
     result = run(str(path), "--oppsummering", COLUMNS="120")
     assert json.loads(result.stdout.splitlines()[0])["id"] == "1"  # JSON stays on stdout
     summary = result.stderr
-    # Verft: both bransjeprogram; Bygg: Industrifagskolen maybe; Annen: nothing; the last
-    # three (industri, hoyere, klynge unknown): the clusters scheme maybe, klynge missing.
-    assert "│ Bransjeprogram for industri- og byggenæringen │       1 │       0 │            5 │" in summary
-    assert "│ Industrifagskolen                             │       0 │       1 │            5 │" in summary
+    # Verft: both bransjeprogram; Bygg: Industrifagskolen, and the bransjeprogram maybe (a
+    # ready module); Annen: nothing; the last three (industri, hoyere, klynge unknown): the
+    # clusters scheme maybe with klynge missing, and the bransjeprogram maybe (higher education).
+    assert "│ Bransjeprogram for industri- og byggenæringen │       1 │       4 │            1 │" in summary
+    assert "│ Industrifagskolen                             │       1 │       0 │            5 │" in summary
     assert "│ Kompetanseløft for utsatte industriklynger    │       0 │       3 │            3 │" in summary
     assert "klynge: 3 poster" in summary
     table = run(str(path), "--format", "tabell", "--oppsummering", COLUMNS="120")
@@ -331,3 +334,41 @@ def test_names_with_delimiters_quotes_and_line_breaks_come_back_as_written(tmp_p
     assert [r["navn"] for r in rows] == expected
     assert [r["id"] for r in rows] == [f"id,{i}" for i in range(len(names))]
     assert all(statuses(r) == ANNEN and r["ok"] == "ja" for r in rows)
+
+
+def test_a_result_file_says_itself_that_the_deadlines_have_passed(tmp_path):
+    """Finding 25: an adviser mails the file, and the warnings on stderr stay behind. So each
+    status cell says when its deadline passed, and the file carries the warning."""
+    path = tmp_path / "m.csv"
+    path.write_text("id,bransje,behov,klynge\n1,industri,hoyere,ja\n2,maritim,fagbrev,\n", encoding="utf-8")
+    out = soknad("sjekk", str(path), "--format", "csv", "--dato", "2026-12-03").stdout
+    lines = out.splitlines()
+    rows = out_rows("\n".join(lines[:3]))
+    # The clusters call of 2021 fits, but no later call is known: not recommended.
+    assert rows[0]["anbefalte"] == "" and rows[0]["passet_tidligere"] == "utsatte-industriklynger"
+    assert rows[0]["utsatte-industriklynger"] == "aktuell (frist passert 2021)"
+    assert rows[0]["bransjeprogram-industri-bygg"] == "kanskje (frist passert 2021)"
+    assert rows[0]["industrifagskolen"] == "ikke_aktuell"
+    # The maritime programme got money in 2023 (NHO Sjøfart): still recommended, deadline said.
+    assert rows[1]["anbefalte"] == "bransjeprogram-maritim"
+    assert rows[1]["bransjeprogram-maritim"] == "aktuell (frist passert 2021)"
+    assert lines[3] == ""
+    notes = lines[4:]
+    assert notes[0] == "Om resultatet: Vurdert 2026-12-03 med regelverk 2026.2 (oppdatert 2026-12-03)."
+    assert notes[1].startswith('"Om resultatet: Alle fristene i regelverket er passert per 2026-12-03')
+    assert any(
+        "Kompetanseløft for utsatte industriklynger: frist 15. september 2021 kl. 17.00 (passert)." in n for n in notes
+    )
+    # Before the deadlines the file is only the table.
+    early = soknad("sjekk", str(path), "--format", "csv", "--dato", "2021-03-01").stdout
+    assert len(early.splitlines()) == 3 and "Om resultatet" not in early
+    # The workbook has a sheet of its own for the same notes.
+    book_path = tmp_path / "r.xlsx"
+    assert soknad("sjekk", str(path), "--format", "xlsx", "-o", str(book_path), "--dato", "2026-12-03").returncode == 0
+    book = load_workbook(book_path)
+    assert book.sheetnames == ["Resultat", "Om resultatet"]
+    about = [row[0] for row in book["Om resultatet"].iter_rows(values_only=True)]
+    assert about[0] == "Vurdert 2026-12-03 med regelverk 2026.2 (oppdatert 2026-12-03)."
+    assert about[1].startswith("Alle fristene i regelverket er passert per 2026-12-03")
+    cells = {c.value for c in book["Resultat"][2]}
+    assert "aktuell (frist passert 2021)" in cells

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from pathlib import Path
@@ -46,8 +47,22 @@ def test_bundled_facts_follow_the_primary_source(rules):
         assert s.deadline.date is not None and (s.deadline.date.year, s.deadline.date.month) == (2021, 9)
         assert s.checklist and s.sources and s.administrator.startswith("Direktoratet")
     assert "universitet" in rules.scheme("utsatte-industriklynger").applicant_types
-    # The maritime April deadline disagrees with the article; the note says so.
-    assert any("april" in n for n in rules.scheme("bransjeprogram-maritim").notes)
+    # The maritime April deadlines disagree with the article: «Søknadsfrist for alle
+    # bransjeprogrammene er 8. april» (Kompetanse Norge); the deadline says both, and so do notes.
+    maritime = rules.scheme("bransjeprogram-maritim")
+    assert maritime.deadline.earliest == dt.date(2021, 4, 8) and maritime.deadline.approximate
+    assert "8. eller 15. april 2021" in maritime.deadline.text and "september" in maritime.deadline.text
+    assert any("8. april" in n.text for n in maritime.notes) and any("15. april" in n.text for n in maritime.notes)
+    # «utdanningsinstitusjoner på alle nivåer kan søke» (Regjeringen 2021): not only fagskoler.
+    assert rules.scheme("bransjeprogram-industri-bygg").applicant_types == ("utdanningsinstitusjon",)
+    # A later call is known for the two programmes and Industrifagskolen, none for the clusters.
+    later = {s.id: s.later_call for s in rules.schemes}
+    assert later == {
+        "bransjeprogram-industri-bygg": 2022,
+        "bransjeprogram-maritim": 2023,
+        "industrifagskolen": 2022,
+        "utsatte-industriklynger": None,
+    }
     # «Vi har igjen ca 7 millionar» and «omtrent 20 millionar igjen» are money left; «Det blir
     # lyst ut 20 millionar kroner» for the clusters is money announced.
     kinds = {s.id: s.funds.kind for s in rules.schemes}
@@ -69,8 +84,9 @@ def test_every_condition_and_history_entry_cites_a_source_of_its_scheme(rules):
         own = set(scheme.sources)
         for criterion in scheme.criteria:
             assert criterion.source in own, (scheme.id, criterion.id)
-            if criterion.unclear is not None:
-                assert criterion.unclear.source in own, (scheme.id, criterion.id)
+            assert criterion.quote.strip(), (scheme.id, criterion.id)
+            for unclear in criterion.unclear:
+                assert unclear.source in own and unclear.quote.strip(), (scheme.id, criterion.id)
         assert scheme.history, scheme.id
         assert all(h.source in own for h in scheme.history), scheme.id
         assert scheme.after_deadline, scheme.id
@@ -91,12 +107,9 @@ def test_every_source_has_a_title_a_publisher_a_year_and_a_real_address(rules):
 
 
 def test_every_source_is_used(rules):
-    used = {c.source.id for s in rules.schemes for c in s.criteria}
-    used |= {c.unclear.source.id for s in rules.schemes for c in s.criteria if c.unclear}
-    used |= {h.source.id for s in rules.schemes for h in s.history}
-    used |= {i.source.id for i in rules.checklist_items.values() if i.source}
-    used |= {a.source.id for a in rules.alternatives}
-    assert used == set(rules.sources)
+    from soknadsveileder.claims import claims
+
+    assert {c.source.id for c in claims(rules)} == set(rules.sources)
 
 
 def test_level_texts_agree_with_the_nkr_numbers(rules):
@@ -111,9 +124,9 @@ def test_level_texts_agree_with_the_nkr_numbers(rules):
 
 
 def test_version_and_date_tell_the_truth(rules):
-    # The file was rewritten against the sources on 2026-11-29; its history reaches 2025.
-    assert rules.version == "2026.1"
-    assert rules.updated.isoformat() == "2026-11-29"
+    # The file was checked against the sources and the fact-check on 2026-12-03.
+    assert rules.version == "2026.2"
+    assert rules.updated.isoformat() == "2026-12-03"
     newest = max(h.year for s in rules.schemes for h in s.history)
     assert newest <= rules.updated.year
 
@@ -355,7 +368,7 @@ def test_archived_versions_load_and_are_named_by_their_version(rules):
 
     archive = bundled_path().parent / "versjoner"
     files = sorted(archive.glob("*.yaml"))
-    assert [p.stem for p in files] == ["2021.1"]
+    assert [p.stem for p in files] == ["2021.1", "2026.1"]
     for path in files:
         old = load(path)
         assert old.version == path.stem != rules.version

@@ -119,8 +119,11 @@ def test_several_files_in_process_name_the_file_of_each_line(cli, tmp_path):
 
 def test_exit_codes(cli, tmp_path):
     assert cli("sjekk", input=json.dumps({"bransje": "annen"})).exit_code == 0
+    assert cli("sjekk", "--feil-hvis-ingen", input=json.dumps({"bransje": "annen"})).exit_code == 1
+    assert cli("sjekk", "--feil-hvis-ingen", "--dato", OPEN_DATE, input=json.dumps(GOOD)).exit_code == 0
+    # The English name still works for old scripts, but is not offered in --help.
     assert cli("sjekk", "--fail-if-none", input=json.dumps({"bransje": "annen"})).exit_code == 1
-    assert cli("sjekk", "--fail-if-none", "--dato", OPEN_DATE, input=json.dumps(GOOD)).exit_code == 0
+    assert "--fail-if-none" not in cli("sjekk", "--help").stdout
     assert cli("sjekk", input='{"bransje": 1}').exit_code == 1
     missing = cli("sjekk", str(tmp_path / "finnes-ikke.jsonl"))
     assert missing.exit_code == 2 and "Filen finnes ikke" in missing.stderr and missing.stdout == ""
