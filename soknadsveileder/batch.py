@@ -324,7 +324,8 @@ def _read_array(start: bytes, stream: BinaryIO, line_no: int) -> Iterator[RawRec
                 end = skip
             except RecursionError:
                 yield RawRecord(
-                    line, error="Ugyldig JSON: verdien har for mange nivåer inni hverandre. Resten av listen kan ikke leses."
+                    line,
+                    error="Ugyldig JSON: verdien har for mange nivåer inni hverandre. Resten av listen kan ikke leses.",
                 )
                 return
             else:

@@ -109,7 +109,9 @@ def _ask_several(question: Question, current: AnswerValue) -> AnswerValue:
 
     def validate(picked: list[str]) -> bool | str:
         if not picked:
-            return "Velg med mellomromstasten (minst ett svar)" + (", eller «Vet ikke»." if question.allow_unknown else ".")
+            return "Velg med mellomromstasten (minst ett svar)" + (
+                ", eller «Vet ikke»." if question.allow_unknown else "."
+            )
         if _UNKNOWN in picked and len(picked) > 1:
             return "«Vet ikke» kan ikke velges sammen med andre svar."
         return True

@@ -143,7 +143,8 @@ def schemes_table(console: Console, rules: RuleBase, schemes: Iterable[Scheme], 
         d = engine.deadline_state(s, today)
         lines = [Text(s.name, style="bold"), Text(s.for_whom), Text("Søker: " + applicant_labels(s), style="italic")]
         if s.notes:
-            lines.append(Text(f"{len(s.notes)} merknad{'er' if len(s.notes) > 1 else ''}: se soknad ordninger {s.id}"))
+            many = "er" if len(s.notes) > 1 else ""
+            lines.append(Text(f"{len(s.notes)} merknad{many}: soknad ordninger ID viser dem"))
         if d.passed:
             footnotes.append(f"{s.name}: {s.after_deadline}")
             lines.append(Text(f"Etter fristen: se note {len(footnotes)} under tabellen", style="yellow"))

@@ -204,3 +204,35 @@ def test_ordninger_json_does_not_import_questionary():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env())
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().endswith("importert: []"), proc.stderr
+
+
+def test_a_filter_that_leaves_nothing_points_elsewhere(cli):
+    """Not a dead end: a company in another sector learns where else to look."""
+    result = cli("ordninger", "--bransje", "annen")
+    assert result.exit_code == 0
+    flat = " ".join(result.stdout.split())
+    assert "Ingen av ordningene i regelverket passer filteret. Andre muligheter:" in flat
+    assert "Bransjeprogram for andre bransjer: Høsten 2021 fantes det ti bransjeprogram" in flat
+
+
+def test_facts_from_after_the_date_are_marked_later(cli):
+    """Finding 31: seen from 2021, the 2022 history and the 2024 figures were not yet known."""
+    detail = " ".join(cli("ordninger", "industrifagskolen", "--dato", "2021-09-01").stdout.split())
+    assert "Omtrent 20 millioner kroner var igjen, med søknadsfrist i midten av september. (kilde" in detail
+    assert "Sju fagskoler fikk 23 millioner kroner i året i tre år, til rundt 70 kurs og moduler." in detail
+    assert "Det er dobbelt så mange" not in detail
+    assert "året før. (senere) (kilde: Regjeringen 2022)" in detail
+    now = " ".join(cli("ordninger", "industrifagskolen", "--dato", "2026-12-03").stdout.split())
+    assert "(senere)" not in now
+    data = json.loads(cli("ordninger", "industrifagskolen", "--json", "--dato", "2021-09-01").stdout)
+    assert [h["senere"] for h in data["historikk"]] == [False, False, True, True]
+
+
+def test_the_table_marks_notes_and_keeps_the_warnings_promise(cli):
+    table = cli("ordninger", "--dato", "2026-12-03").stdout
+    flat = " ".join(table.split())
+    assert "3 merknader: soknad ordninger ID viser dem" in table and "1 merknad: soknad ordninger ID" in table
+    assert "Etter fristen: se note 1 under tabellen" in flat
+    # One footnote per scheme, in table order, with what the sources say happened next.
+    assert "1. Bransjeprogram for industri- og byggenæringen: Programmet er videreført" in flat
+    assert "4. Kompetanseløft for utsatte industriklynger: Kildene viser ingen utlysning etter 2021." in flat
