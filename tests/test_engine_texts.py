@@ -56,12 +56,14 @@ def test_the_checklist_warns_about_each_passed_deadline_and_says_what_the_money_
         "Bransjeprogram for industri- og byggenæringen: det var omtrent 7 mill. kr igjen for 2021.",
     ]
     # The sources come last, each once, though several reasons cite the same article: the
-    # article (conditions and ranking), then the sources of the two notes (finding 24).
+    # article (conditions and ranking), then the sources of the three notes (finding 24).
     sources = [e.text for e in result.checklist if e.kind == "kilde"]
     assert sources == [
         "Norsk Industri (2021): Støtte til kompetanseløft for utsatte industriklynger, "
         "https://www.norskindustri.no/dette-jobber-vi-med/kompetanse/aktuelt/"
         "stotte-til-kompetanseloft-for-utsatte-industriklynger/",
+        "Bygg og bevar (2024): Millionar til skreddarsydd og gratis utdanning, "
+        "https://byggogbevar.no/arkiv/millionar-til-skreddarsydd-og-gratis-utdanning-1/",
         "NVL (2021): 55 millioner til 10 bransjeprogrammer, https://nvl.org/Content/55-millioner-til-10-bransjeprogrammer",
         "HK-dir (2024): Tilskot til kompetanseutvikling for informasjonstryggleik- og IKT-bransjen, "
         "https://hkdir.no/utlysninger-og-tilskudd/tilskot-til-kompetanseutvikling-for-informasjonssikkerhet-og-ikt-2024",
@@ -185,9 +187,9 @@ def test_unclear_sources_are_said_as_such_and_the_note_says_what_to_ask():
     )
     # The case of a ready module, with its own advice (finding 2), and its source: NVL 2021.
     assert a.unclear == (
-        "Artikkelen nevner bare nye fagskoletilbud, men ingen kilde utelukker en ferdig modul: i 2021 kunne "
-        "midlene brukes til å gjenta kurs fra 2020. Spør fagskolen om modulen kan holdes med midler fra "
-        "bransjeprogrammet eller fra Industrifagskolen.",
+        "Artikkelen nevner bare nye fagskoletilbud, men ingen kilde utelukker en ferdig modul. I april-runden i "
+        "2021 kunne midlene brukes til å gjenta kurs som programmet selv hadde hatt i 2020. Spør fagskolen om "
+        "modulen kan holdes med midler fra bransjeprogrammet eller fra Industrifagskolen.",
     )
     assert a.changes == a.unclear  # nothing else is missing: no «Blir aktuell hvis», no «Svar på»
     assert "nvl-2021" in {s.id for s in a.sources}
