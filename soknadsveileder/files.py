@@ -8,6 +8,7 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 
 class FileProblem(Exception):
@@ -48,43 +49,83 @@ def read_bytes(path: Path, limit: int = 50_000_000) -> bytes:
     return data
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write a file completely or not at all.
+class OutputFile:
+    """The one way the tool writes a file: -o, --sjekkliste, --lagre-svar and mal -o.
 
-    The content goes to a temporary file in the same folder, is flushed to disk, and then
-    replaces the target in one rename. A failure at any point leaves an existing file as it
-    was and no temporary file behind. The file gets the permissions any new file would get
-    (the umask decides), or keeps those of the file it replaces.
+    * A regular file (or a new one) is written whole or not at all: the content goes to a
+      temporary file in the same folder and replaces the target in one rename at `commit`.
+      A failure, or `abort`, leaves an existing file as it was and nothing behind.
+    * A symlink is written through: its target is replaced as above, and the link stays.
+    * A device, a FIFO or anything else that is not a regular file is opened and written
+      directly. It is never replaced: renaming over /dev/null as root would delete the
+      device and leave a regular file in its place.
     """
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if path.is_dir():
-        raise FileProblem(path, "Dette er en mappe, ikke en fil.")
-    if path.exists() and not path.is_file():
-        # A device or a pipe (/dev/stdout, a FIFO) cannot be replaced by a rename.
+
+    def __init__(self, path: Path, binary: bool) -> None:
+        self.path = path
+        self.tmp: Path | None = None
         try:
-            with path.open("wb") as f:
-                f.write(data)
+            st: os.stat_result | None = os.stat(path)  # follows a symlink to what it points at
+        except FileNotFoundError:
+            st = None
         except OSError as e:
             raise os_problem(path, e, writing=True) from None
-        return
-    import tempfile  # only writers need it; it costs a millisecond at start
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise FileProblem(path, "Dette er en mappe, ikke en fil.")
+        self.target = Path(os.path.realpath(path))  # a symlink's target; the path itself otherwise
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            try:
+                raw = os.open(path, os.O_WRONLY)
+            except OSError as e:
+                raise os_problem(path, e, writing=True) from None
+            self.stream: IO[Any] = os.fdopen(raw, "wb") if binary else open(raw, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            return
+        import tempfile  # only writers need it; it costs a millisecond at start
 
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode_for(path))  # mkstemp makes -rw-------, right for secrets only
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as e:
-        raise os_problem(path, e, writing=True) from None
-    finally:
-        if tmp is not None:
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent)
+        except OSError as e:
+            raise os_problem(path, e, writing=True) from None
+        self.tmp = Path(name)
+        self.stream = os.fdopen(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+
+    def commit(self) -> None:
+        try:
+            self.stream.flush()
+            if self.tmp is None:  # written directly
+                self.stream.close()
+                return
+            os.fsync(self.stream.fileno())
+            self.stream.close()
+            os.chmod(self.tmp, mode_for(self.target))  # mkstemp makes -rw-------, right for secrets only
+            os.replace(self.tmp, self.target)
+            self.tmp = None
+        except OSError as e:
+            self.abort()
+            raise os_problem(self.path, e, writing=True) from None
+
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            self.stream.close()
+        if self.tmp is not None:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                self.tmp.unlink()
+            self.tmp = None
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write a whole file through `OutputFile`: all or nothing, never replacing a device."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    out = OutputFile(path, binary=True)
+    try:
+        out.stream.write(data)
+    except OSError as e:
+        out.abort()
+        raise os_problem(path, e, writing=True) from None
+    except BaseException:
+        out.abort()
+        raise
+    out.commit()
 
 
 def mode_for(path: Path) -> int:

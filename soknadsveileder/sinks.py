@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from . import engine
-from .files import FileProblem, mode_for, os_problem
+from .files import OutputFile
 from .texts import about_result
 
 if TYPE_CHECKING:
@@ -63,45 +63,47 @@ def row_cells(checked: Checked, rules: RuleBase) -> list[object]:
 
 
 class _Target:
-    """stdout, or a file written whole or not at all."""
+    """stdout, or a file through the one writing path (`files.OutputFile`)."""
 
     def __init__(self, path: Path | None, binary: bool) -> None:
-        self.path = path
-        self.tmp: Path | None = None
-        if path is None:
-            self.stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
-            return
-        import tempfile
-
-        if path.is_dir():
-            raise FileProblem(path, "Dette er en mappe, ikke en fil.")
-        try:
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-        except OSError as e:
-            raise os_problem(path, e, writing=True) from None
-        self.tmp = Path(name)
-        self.stream = os.fdopen(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self.file = OutputFile(path, binary) if path is not None else None
+        if self.file is not None:
+            self.stream: IO[Any] = self.file.stream
+        elif binary:
+            self.stream = sys.stdout.buffer
+        else:
+            self.stream = utf8_stdout()
 
     def commit(self) -> None:
-        if self.tmp is None or self.path is None:
+        if self.file is None:
             self.stream.flush()
-            return
-        self.stream.close()
-        try:
-            os.chmod(self.tmp, mode_for(self.path))
-            os.replace(self.tmp, self.path)
-        except OSError as e:
-            self.abort()
-            raise os_problem(self.path, e, writing=True) from None
-        self.tmp = None
+            self._release()
+        else:
+            self.file.commit()
 
     def abort(self) -> None:
-        if self.tmp is not None:
-            with contextlib.suppress(OSError):
-                self.stream.close()
-            with contextlib.suppress(OSError):
-                self.tmp.unlink()
-            self.tmp = None
+        if self.file is not None:
+            self.file.abort()
+        else:
+            with contextlib.suppress(Exception):
+                self.stream.flush()
+            self._release()
+
+    def _release(self) -> None:
+        # A UTF-8 wrapper around stdout's buffer must let go of it, or closing the wrapper
+        # (when it is collected) would close stdout under everything printed after it.
+        if isinstance(self.stream, io.TextIOWrapper) and self.stream is not sys.stdout:
+            with contextlib.suppress(ValueError):
+                self.stream.detach()
+
+
+def utf8_stdout() -> IO[str]:
+    """stdout for data: UTF-8 whatever the locale (LC_ALL=C must not turn Ørsta into ?rsta)."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding in ("utf8", "utf8sig") or not hasattr(sys.stdout, "buffer"):
+        return sys.stdout
+    sys.stdout.flush()
+    return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
 
 
 class Sink:
