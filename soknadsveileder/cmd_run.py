@@ -184,6 +184,30 @@ def veileder(
 
 
 FORMATS = ("json", "tabell", "csv", "xlsx")
+BY_EXTENSION = {".xlsx": "xlsx", ".csv": "csv", ".jsonl": "json", ".json": "json"}
+UNREADABLE_SHEETS = (".xls", ".ods", ".numbers")
+
+
+def output_format(given: str | None, output: Path | None, excel: bool) -> str:
+    """What `soknad sjekk` writes: --format, or what the -o file's name says, or what suits
+    where the output goes. A --format that contradicts the file's name is a usage error, so a
+    file called resultat.xlsx never holds JSON."""
+    by_name = BY_EXTENSION.get(output.suffix.lower()) if output is not None else None
+    if given is not None:
+        if by_name is not None and by_name != given:
+            fail(
+                f"--format {given} passer ikke med -o {output}, som er en {output.suffix}-fil.",  # type: ignore[union-attr]
+                EXIT_USAGE,
+                f"Bruk --format {by_name}, eller gi filen en endelse som passer.",
+            )
+        return given
+    if excel:
+        return "csv"
+    if by_name is not None:
+        return by_name
+    if output is None and sys.stdout.isatty():
+        return "tabell"  # a person at a terminal: a table, not JSON Lines
+    return "json"
 
 
 @app.command(cls=Command)
@@ -198,14 +222,17 @@ def sjekk(
         ),
     ] = None,
     format: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             metavar="[json|tabell|csv|xlsx]",
-            help="json (JSON Lines), tabell for mennesker, csv, eller xlsx (Excel, med -o).",
+            help="json (JSON Lines), tabell for mennesker, csv, eller xlsx (Excel, med -o). Uten --format: "
+            "etter filendelsen i -o (.xlsx, .csv, .jsonl/.json), csv med --excel, tabell på en terminal, "
+            "ellers json.",
+            show_default=False,
             autocompletion=complete_from(lambda ctx: FORMATS),
         ),
-    ] = "json",
+    ] = None,
     inndata: Annotated[
         str | None,
         typer.Option(
@@ -251,8 +278,16 @@ def sjekk(
     from .checking import INPUT_KINDS, Options, run_batch
     from .sinks import binary_target_ok
 
-    if format not in FORMATS:
+    if format is not None and format not in FORMATS:
         fail(f"--format: ukjent format '{format}'.", EXIT_USAGE, "Bruk json, tabell, csv eller xlsx.")
+    for path in filer or []:
+        if path.suffix.lower() in UNREADABLE_SHEETS:
+            fail(
+                f"{path}: {path.suffix}-filer kan ikke leses.",
+                EXIT_USAGE,
+                "Lagre regnearket som .xlsx eller CSV (i Excel: Fil > Lagre som), og prøv igjen.",
+            )
+    format = output_format(format, utfil, excel)
     if inndata is not None and inndata not in INPUT_KINDS:
         fail(f"--inndata: ukjent format '{inndata}'.", EXIT_USAGE, "Bruk json, csv eller xlsx.")
     if excel and format != "csv":

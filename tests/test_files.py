@@ -114,3 +114,45 @@ def test_data_on_stdout_is_utf8_whatever_the_locale(tmp_path):
     assert "2,1,Ørsta AS,ja," in result.stdout
     as_json = soknad("sjekk", str(path), "--dato", OPEN_DATE, **c_locale)
     assert json.loads(as_json.stdout)["navn"] == "Ørsta AS"
+
+
+# --- Output that is what its name says --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [
+        ("resultat.xlsx", b"PK"),
+        ("resultat.csv", b"nr,id,navn,ok"),
+        ("resultat.jsonl", b'{"nr": 1'),
+        ("r.json", b'{"nr"'),
+    ],
+)
+def test_the_output_format_follows_the_file_name(tmp_path, name, starts):
+    out = tmp_path / name
+    result = soknad("sjekk", "--dato", OPEN_DATE, "-o", str(out), input=RECORD)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(starts)
+
+
+def test_a_format_that_contradicts_the_file_name_is_a_usage_error_before_any_input(tmp_path):
+    out = tmp_path / "resultat.xlsx"
+    result = soknad("sjekk", "--format", "json", "-o", str(out), str(tmp_path / "finnes-ikke.csv"))
+    assert result.returncode == 2 and not out.exists()
+    assert "--format json passer ikke med -o" in result.stderr and "Bruk --format xlsx" in result.stderr
+    assert "finnes ikke" not in result.stderr  # the usage error comes before the input is opened
+    # --excel means CSV: to a .csv file, or to stdout, without --format.
+    excel = soknad("sjekk", "--excel", "--dato", OPEN_DATE, input=RECORD)
+    assert excel.returncode == 0 and excel.stdout.startswith("\ufeffnr;id;navn;ok")
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods", ".numbers"])
+def test_an_old_or_foreign_spreadsheet_gets_one_clear_message(tmp_path, suffix):
+    path = tmp_path / f"medlemmer{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 600)
+    result = soknad("sjekk", str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert f"{path}: {suffix}-filer kan ikke leses." in result.stderr
+    assert "Lagre regnearket som .xlsx eller CSV" in result.stderr
+    assert len(result.stderr.splitlines()) == 2

@@ -118,10 +118,30 @@ def test_progress_bar_on_a_terminal_for_a_large_file(tmp_path):
     assert "━" not in out.read_text(encoding="utf-8")
 
 
-def test_sjekk_at_a_terminal_answers_each_line_at_once():
+def test_sjekk_at_a_terminal_shows_a_table_for_people():
+    """No --format at a terminal: the table, once the input ends (issue 15)."""
     child = pexpect.spawn(
         sys.executable,
         ["-m", "soknadsveileder", "sjekk", "--dato", "2021-03-01"],
+        cwd=str(ROOT),
+        env=subprocess_env(TERM="xterm", COLUMNS="100"),
+        encoding="utf-8",
+        timeout=20,
+    )
+    child.expect("Ctrl-D avslutter")
+    child.sendline('{"id": "tastet", "bransje": "maritim"}')
+    child.sendeof()
+    child.expect("Resultat per post")
+    child.expect("Bransjeprogram for maritim sektor")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_sjekk_as_json_at_a_terminal_answers_each_line_at_once():
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "soknadsveileder", "sjekk", "--format", "json", "--dato", "2021-03-01"],
         cwd=str(ROOT),
         env=subprocess_env(TERM="xterm"),
         encoding="utf-8",
