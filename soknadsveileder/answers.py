@@ -100,7 +100,7 @@ def parse_value(question: Question, raw: object) -> AnswerValue:
         if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
             word = "true" if raw.strip().lower() in _YES else "false"
             hint = f" Skriv {word} uten anførselstegn."
-        raise ValueError(f"Forventet true eller false, fant {show(raw)}.{hint}")
+        raise ValueError(f"Skriv ja eller nei (i JSON: true eller false), fant {show(raw)}.{hint}")
     return _parse_number(question, raw)
 
 

@@ -649,7 +649,9 @@ class TableSink(Sink):
         names = {s.id: s.name for s in self.rules.schemes}
         who = clean(str(checked.head.get("navn", checked.head.get("id", ""))))
         if checked.body is None:
-            label = "Feil: " + "; ".join(e["melding"] for e in checked.errors)
+            label = "Feil: " + "; ".join(
+                f"{e['felt']}: {e['melding']}" if e["felt"] else e["melding"] for e in checked.errors
+            )
             self.rows.append((checked, who, label, "", ""))
             return
         body = checked.body

@@ -79,6 +79,19 @@ class Question:
                 return choice.label
         return str(value)
 
+    def value_for(self, typed: str) -> str:
+        """The choice a person meant by what they typed in a spreadsheet cell, or the text
+        as it was when nothing matches (the parser then says what is allowed).
+
+        The id or the label, in any case and spacing, with æ, ø and å where the id has ae, o
+        and a: «Industri», «BYGG», «høyere», «ufaglært» and «Maritim sektor» all work.
+        """
+        wanted = _loose(typed)
+        for choice in self.choices:
+            if wanted in (_loose(choice.value), _loose(choice.label)):
+                return choice.value
+        return typed
+
     def known_values(self) -> tuple[AnswerValue, ...]:
         """Every known value of a choice or yes/no question; empty for numbers."""
         if self.type == "valg":
@@ -86,6 +99,14 @@ class Question:
         if self.type == "ja_nei":
             return (True, False)
         return ()
+
+
+_ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
+
+
+def _loose(text: str) -> str:
+    """Text as the ids are written: lower case, single spaces, æøå as in the ids."""
+    return " ".join(text.casefold().split()).translate(_ASCII)
 
 
 # The rule base's classes are `record`s (see record.py: frozen dataclasses without generated

@@ -65,7 +65,9 @@ def cell_value(question: Question | None, value: object) -> object:
         return text
     kind = question.type
     if kind == "valg":
-        return [part.strip() for part in text.split(",")] if question.multiple and "," in text else text
+        if question.multiple and "," in text:
+            return [question.value_for(part.strip()) for part in text.split(",")]
+        return question.value_for(text)
     if kind == "ja_nei":
         word = text.lower()
         return True if word in _YES else False if word in _NO else text
@@ -97,6 +99,9 @@ class Table:
         self.header = [str(c).strip().lstrip("\ufeff") if c is not None else "" for c in cells]
         while self.header and not self.header[-1]:
             self.header.pop()
+        # «ID», «Navn» and «Bransje» as people write them: case and spaces do not count.
+        known = {name.casefold(): name for name in [*self.questions, *PASSTHROUGH]}
+        self.header = [known.get(" ".join(name.casefold().split()), name) for name in self.header]
         self.columns = [(name, self.questions.get(name)) for name in self.header]
         seen: dict[str, int] = {}
         for i, name in enumerate(self.header, 1):

@@ -372,3 +372,37 @@ def test_a_result_file_says_itself_that_the_deadlines_have_passed(tmp_path):
     assert about[1].startswith("Alle fristene i regelverket er passert per 2026-12-03")
     cells = {c.value for c in book["Resultat"][2]}
     assert "aktuell (frist passert 2021)" in cells
+
+
+def test_a_list_saved_from_norwegian_excel_with_labels_and_capitals(tmp_path):
+    """Issue 15: headers and cells as people type them. A list like this had 4 rows in and 4
+    rows rejected, though the tool knew the fix («Mente du 'hoyere'?»)."""
+    text = (
+        "ID;Navn;Bransje;Behov;Kompetanse;Klynge\r\n"
+        "1;Ørsta Mek AS;Industri, Maritim sektor;Fagbrev;Ufaglært;\r\n"
+        "2;Bygg AS;BYGG;Fagskolemoduler (NKR 5);;nei\r\n"
+        "3;Høy AS;industri;høyere;;Ja\r\n"
+        "4;Feil AS;Industrri;fagbrev;;jaa\r\n"
+    )
+    path = tmp_path / "medlemmer.csv"
+    path.write_bytes(text.encode("cp1252"))
+    result = sjekk(str(path), "--format", "csv")
+    rows = out_rows(result.stdout)
+    assert [(r["id"], r["navn"], r["ok"]) for r in rows] == [
+        ("1", "Ørsta Mek AS", "ja"),
+        ("2", "Bygg AS", "ja"),
+        ("3", "Høy AS", "ja"),
+        ("4", "Feil AS", "nei"),
+    ]
+    assert rows[0]["anbefalte"] == "bransjeprogram-industri-bygg, bransjeprogram-maritim"
+    assert statuses(rows[1]) == BYGG | {"bransjeprogram-industri-bygg": "kanskje"}
+    assert rows[2]["anbefalte"] == "utsatte-industriklynger"
+    # The row that is wrong says so in spreadsheet words, naming the column.
+    assert rows[3]["feil"] == (
+        "bransje: \"Industrri\" er ikke en gyldig verdi. Mente du 'industri'?; "
+        'klynge: Skriv ja eller nei (i JSON: true eller false), fant "jaa".'
+    )
+    assert "ukjent kolonne" not in result.stderr  # ID, Navn and Bransje are known columns
+    # JSON input stays strict: an id, not a label.
+    strict = soknad("sjekk", "--dato", OPEN_DATE, input=json.dumps({"bransje": "Industri"}))
+    assert strict.returncode == 1 and "Mente du 'industri'?" in strict.stdout
