@@ -193,13 +193,14 @@ def rule_base_warnings(rules: RuleBase, today: dt.date) -> tuple[str, ...]:
 
 
 def can_act(a: Assessment, today: dt.date) -> bool:
-    """Whether a user can still act on a scheme: its deadline has not passed, or the history
-    shows a later call by `today`'s year. A fitting scheme that fails this is listed as
-    having fitted earlier (`Result.earlier`), never as recommended."""
+    """Whether a user can still act on a scheme: its deadline has not passed, or the sources
+    show a later call by `today`'s year, and the scheme funded up to that year at least
+    (`kjent_til`, where the sources give an end). A fitting scheme that fails this is listed
+    as having fitted earlier (`Result.earlier`), never as recommended."""
     if not a.deadline.passed:
         return True
-    later = a.scheme.later_call
-    return later is not None and later <= today.year
+    later, until = a.scheme.later_call, a.scheme.known_until
+    return later is not None and later <= today.year and (until is None or today.year <= until)
 
 
 def possible_schemes(rules: RuleBase, answers: Answers) -> list[Scheme]:

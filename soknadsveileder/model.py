@@ -358,6 +358,9 @@ class Scheme:
     # shows, or None. A scheme that fits, whose deadline has passed and that has no later
     # call known on the date of the result, is no longer recommended (`Result.earlier`).
     later_call: int | None = None
+    # `kjent_til`: the last year the sources show the scheme funded or open, if they say. From
+    # the year after it, no open call is known, and the scheme is no longer recommended.
+    known_until: int | None = None
 
 
 @record(eq=False)  # hashed by identity, so per-rule-base work can be cached

@@ -446,7 +446,7 @@ class _Builder(NodeReader):
             "historikk",
             "etter_fristen",
         )
-        f = self.mapping(node, path, required, ("rangering", "merknader", "belegg", "senere_utlysning"))
+        f = self.mapping(node, path, required, ("rangering", "merknader", "belegg", "senere_utlysning", "kjent_til"))
         if f is None:
             return None
 
@@ -483,11 +483,22 @@ class _Builder(NodeReader):
             ranking = get("rangering", lambda n, p: self.items(n, p, lambda n2, p2: self.rank_rule(n2, p2, own))) or []
             notes = get("merknader", lambda n, p: self.items(n, p, lambda n2, p2: self.note(n2, p2, own))) or []
             evidence = get("belegg", lambda n, p: self.items(n, p, lambda n2, p2: self.evidence(n2, p2, own))) or []
-        later_call = None
+        later_call = known_until = None
         if "senere_utlysning" in f:
             later_call = self.integer(
                 f["senere_utlysning"][1], join(path, "senere_utlysning"), minimum=_MIN_YEAR, maximum=_MAX_YEAR
             )
+        if "kjent_til" in f:
+            node_until = f["kjent_til"][1]
+            known_until = self.integer(node_until, join(path, "kjent_til"), minimum=_MIN_YEAR, maximum=_MAX_YEAR)
+            if known_until is not None and (later_call is None or known_until < later_call):
+                hint = "«kjent_til» er det siste året kildene viser ordningen, og hører sammen med «senere_utlysning»"
+                self.error(
+                    node_until,
+                    join(path, "kjent_til"),
+                    "'kjent_til' må stå sammen med og ikke før 'senere_utlysning'.",
+                    hint,
+                )
         if (
             sid is None
             or name is None
@@ -526,6 +537,7 @@ class _Builder(NodeReader):
             notes=tuple(notes),
             evidence=tuple(evidence),
             later_call=later_call,
+            known_until=known_until,
         )
 
     def source_refs(self, node: Node, path: str) -> dict[str, Source] | None:

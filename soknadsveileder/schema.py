@@ -150,13 +150,13 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             "ok": {"const": True},
             "anbefalte": {
                 "description": "Ordninger som passer og som det går an å gjøre noe med nå: fristen er ikke passert, "
-                "eller kildene viser en senere utlysning. Best først.",
+                "eller kildene viser en senere utlysning som kan gjelde nå. Best først.",
                 "type": "array",
                 "items": {"enum": scheme_ids},
             },
             "passet_tidligere": {
-                "description": "Ordninger som passer, men der fristen er passert uten at kildene viser en senere "
-                "utlysning.",
+                "description": "Ordninger som passer, men der fristen er passert uten at kildene viser en utlysning "
+                "som gjelder nå.",
                 "type": "array",
                 "items": {"enum": scheme_ids},
             },

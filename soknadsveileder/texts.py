@@ -125,15 +125,16 @@ def nothing_fits(result: Result) -> str:
 
 def earlier_heading(result: Result) -> str:
     """The heading for schemes that fitted, but whose call closed with no later one known."""
-    dates = [result.assessment(sid).deadline.date for sid in result.earlier]
-    years = {d.year for d in dates if d is not None}
-    when = f"i {years.pop()}" if len(years) == 1 else "tidligere"
-    return f"Passet {when} – ingen senere utlysning funnet"
+    schemes = [result.assessment(sid) for sid in result.earlier]
+    years = {a.deadline.date.year for a in schemes if a.deadline.date is not None}
+    if len(years) == 1 and all(a.scheme.later_call is None for a in schemes):
+        return f"Passet i {years.pop()} – ingen senere utlysning funnet"
+    return "Passet tidligere – ingen åpen utlysning funnet"
 
 
 EARLIER_INTRO = (
-    "Disse ordningene passer til svarene, men fristen er passert, og kildene viser ingen senere utlysning. "
-    "Dere kan ikke søke på dem nå; se «Etter fristen» ved hver av dem."
+    "Disse ordningene passer til svarene, men fristen er passert, og kildene viser ingen utlysning som gjelder "
+    "nå. Dere kan ikke søke på dem nå; se «Etter fristen» ved hver av dem."
 )
 
 
@@ -166,6 +167,6 @@ def about_result(rules: RuleBase, today: dt.date) -> list[str]:
         lines.append(line + (f" Etter fristen: {s.after_deadline}" if d.passed else ""))
     lines.append(
         "«anbefalte» viser ordninger dere kan gjøre noe med nå; «passet_tidligere» viser ordninger som passer, "
-        "men der fristen er passert uten at kildene viser en senere utlysning."
+        "men der fristen er passert uten at kildene viser en utlysning som gjelder nå."
     )
     return lines

@@ -13,6 +13,7 @@ import yaml
 from soknadsveileder import engine
 from soknadsveileder.answers import parse_record
 from soknadsveileder.model import AllOf, Answered, AnyOf, Between, Equals, Not, OneOf, Status
+from soknadsveileder.texts import earlier_heading
 
 from .helpers import TESTS
 
@@ -182,6 +183,13 @@ def test_a_later_call_counts_only_from_its_year(rules):
     later = engine.evaluate(rules, answers, dt.date(2022, 1, 1))
     assert later.recommended == ("bransjeprogram-industri-bygg",) and later.earlier == ()
     assert any(e.kind == "advarsel" and "er passert" in e.text for e in later.checklist)
+    # Industrifagskolen was funded «årlig i tre år» from 2022 (kjent_til 2024): recommended
+    # while that lasted, and after it no open call is known.
+    fagskole = {"bransje": "industri", "behov": "fagskole", "tilbud": "finnes"}
+    assert engine.evaluate(rules, fagskole, dt.date(2024, 12, 31)).recommended == ("industrifagskolen",)
+    after = engine.evaluate(rules, fagskole, dt.date(2025, 1, 1))
+    assert after.recommended == () and after.earlier == ("industrifagskolen",)
+    assert earlier_heading(after) == "Passet tidligere – ingen åpen utlysning funnet"
 
 
 def test_stale_rule_base(rules):

@@ -150,7 +150,10 @@ def test_engine_invariants_for_any_valid_answers(answers, today):
     # A fitting scheme can be acted on unless its deadline has passed and no later call is
     # known by that year (finding 6); the others fitted earlier.
     def can_act(a):
-        return not a.deadline.passed or (a.scheme.later_call is not None and a.scheme.later_call <= today.year)
+        later, until = a.scheme.later_call, a.scheme.known_until
+        return not a.deadline.passed or (
+            later is not None and later <= today.year and (until is None or today.year <= until)
+        )
 
     fitting = [a for a in result.assessments if a.status is Status.AKTUELL]
     assert set(result.earlier) == {a.scheme.id for a in fitting if not can_act(a)}

@@ -349,8 +349,8 @@ def test_a_result_file_says_itself_that_the_deadlines_have_passed(tmp_path):
     assert rows[0]["utsatte-industriklynger"] == "aktuell (frist passert 2021)"
     assert rows[0]["bransjeprogram-industri-bygg"] == "kanskje (frist passert 2021)"
     assert rows[0]["industrifagskolen"] == "ikke_aktuell"
-    # The maritime programme got money in 2023 (NHO Sjøfart): still recommended, deadline said.
-    assert rows[1]["anbefalte"] == "bransjeprogram-maritim"
+    # The maritime programme got money last in 2023 (NHO Sjøfart): no open call known now.
+    assert rows[1]["anbefalte"] == "" and rows[1]["passet_tidligere"] == "bransjeprogram-maritim"
     assert rows[1]["bransjeprogram-maritim"] == "aktuell (frist passert 2021)"
     assert lines[3] == ""
     notes = lines[4:]

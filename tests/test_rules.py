@@ -56,12 +56,14 @@ def test_bundled_facts_follow_the_primary_source(rules):
     # «utdanningsinstitusjoner på alle nivåer kan søke» (Regjeringen 2021): not only fagskoler.
     assert rules.scheme("bransjeprogram-industri-bygg").applicant_types == ("utdanningsinstitusjon",)
     # A later call is known for the two programmes and Industrifagskolen, none for the clusters.
-    later = {s.id: s.later_call for s in rules.schemes}
+    # and how long the sources show each funded: 2025 budget «i tre år til», 2023, 2022 «årlig i
+    # tre år».
+    later = {s.id: (s.later_call, s.known_until) for s in rules.schemes}
     assert later == {
-        "bransjeprogram-industri-bygg": 2022,
-        "bransjeprogram-maritim": 2023,
-        "industrifagskolen": 2022,
-        "utsatte-industriklynger": None,
+        "bransjeprogram-industri-bygg": (2022, 2027),
+        "bransjeprogram-maritim": (2023, 2023),
+        "industrifagskolen": (2022, 2024),
+        "utsatte-industriklynger": (None, None),
     }
     # «Vi har igjen ca 7 millionar» and «omtrent 20 millionar igjen» are money left; «Det blir
     # lyst ut 20 millionar kroner» for the clusters is money announced.
@@ -373,3 +375,13 @@ def test_archived_versions_load_and_are_named_by_their_version(rules):
         old = load(path)
         assert old.version == path.stem != rules.version
         assert archived(old.version) is not None
+
+
+def test_kjent_til_needs_a_later_call_and_may_not_come_before_it(tmp_path):
+    text = MINIMAL.read_text(encoding="utf-8")
+    for extra, ok in (("    kjent_til: 2023\n", False), ("    senere_utlysning: 2023\n    kjent_til: 2022\n", False)):
+        path = tmp_path / "regler.yaml"
+        path.write_text(text.replace("    vilkaar:\n", extra + "    vilkaar:\n", 1), encoding="utf-8")
+        result = soknad("valider", str(path))
+        assert (result.returncode == 0) is ok
+        assert "'kjent_til' må stå sammen med og ikke før 'senere_utlysning'." in result.stderr
