@@ -659,7 +659,7 @@ class TableSink(Sink):
         if body.recommended:
             label = ", ".join(names[i] for i in body.recommended)
         elif body.earlier:
-            label = "Ingen med åpen frist; se Passet tidligere"
+            label = "Ingen å søke på nå; se Passet tidligere"
         else:
             label = "Ingen sikkert; se Kanskje" if maybe else "Ingen passer"
         earlier = ", ".join(names[i] for i in body.earlier)

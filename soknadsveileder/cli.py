@@ -249,8 +249,11 @@ def complete_from(values: Callable[[typer.Context], Iterable[str]]) -> Callable[
     """A typer completion callback: the values that start with what is typed so far."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        # Several values with commas («--bransje industri,m»): complete the last one.
+        done, comma, last = incomplete.rpartition(",")
         try:
-            return [v for v in values(ctx) if v.startswith(incomplete)]
+            chosen = {part.strip() for part in done.split(",")} if comma else set()
+            return [done + comma + v for v in values(ctx) if v.startswith(last) and v not in chosen]
         except Exception:  # a broken rule base must not break the user's shell
             return []
 
@@ -339,7 +342,20 @@ def fullforing(
         ),
     ],
 ) -> None:
-    """Skriv skriptet som gir tab-fullføring i skallet (se README)."""
+    """Skriv skriptet som gir tab-fullføring i skallet.
+
+    \b
+    Slik installerer du det, og start et nytt skall etterpå:
+      bash (krever pakken bash-completion):
+        mkdir -p ~/.local/share/bash-completion/completions
+        soknad fullforing bash > ~/.local/share/bash-completion/completions/soknad
+      zsh:
+        mkdir -p ~/.zfunc && soknad fullforing zsh > ~/.zfunc/_soknad
+        og i ~/.zshrc, før compinit: fpath=(~/.zfunc $fpath)
+      fish:
+        mkdir -p ~/.config/fish/completions
+        soknad fullforing fish > ~/.config/fish/completions/soknad.fish
+    """
     from typer._completion_shared import get_completion_script
 
     if skall not in SHELLS:

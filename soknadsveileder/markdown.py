@@ -97,7 +97,8 @@ def result_markdown(
         ]
         out.append("")
     out += ["## Sjekkliste", ""]
+    later = " Avklar først det som står under «Kanskje aktuelle»." if maybe else ""
     out += [_PREFIX[e.kind] + e.text for e in result.checklist] or [
-        "Ingen sjekkliste, siden ingen ordning er anbefalt."
+        "Ingen sjekkliste, siden ingen ordning er anbefalt." + later
     ]
     return "\n".join(out) + "\n"

@@ -143,8 +143,12 @@ def schemes_table(console: Console, rules: RuleBase, schemes: Iterable[Scheme], 
         d = engine.deadline_state(s, today)
         lines = [Text(s.name, style="bold"), Text(s.for_whom), Text("Søker: " + applicant_labels(s), style="italic")]
         if s.notes:
-            many = "er" if len(s.notes) > 1 else ""
-            lines.append(Text(f"{len(s.notes)} merknad{many}: soknad ordninger ID viser dem"))
+            some = (
+                "merknader: soknad ordninger ID viser dem"
+                if len(s.notes) > 1
+                else "merknad: soknad ordninger ID viser den"
+            )
+            lines.append(Text(f"{len(s.notes)} {some}"))
         if d.passed:
             footnotes.append(f"{s.name}: {s.after_deadline}")
             lines.append(Text(f"Etter fristen: se note {len(footnotes)} under tabellen", style="yellow"))
@@ -322,7 +326,7 @@ def result_screen(
 
     console.rule("[bold]Sjekkliste[/bold]")
     if not result.checklist:
-        later = " Avklar først det som mangler under «Kanskje aktuelle»." if by_status[Status.KANSKJE] else ""
+        later = " Avklar først det som står under «Kanskje aktuelle»." if by_status[Status.KANSKJE] else ""
         console.print("Ingen sjekkliste, siden ingen ordning er anbefalt." + later)
     marks = {"steg": "☐", "advarsel": "[yellow]![/yellow]", "kilde": "[dim]Kilde:[/dim]"}
     console.print(bullets([(marks[e.kind], esc(e.text)) for e in result.checklist]))

@@ -225,6 +225,12 @@ class XlsxSink(Sink):
             letter = _letter(i)
             self.sheet.column_dimensions[letter].width = widths.get(name, max(len(name), 12) + 2)
         self.sheet.freeze_panes = "A2"
+        # Printed, the result is one page wide in landscape, with the header on every page.
+        self.sheet.page_setup.orientation = "landscape"
+        self.sheet.page_setup.fitToWidth = 1
+        self.sheet.page_setup.fitToHeight = 0
+        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        self.sheet.print_title_rows = "1:1"
         self.fills = {
             "aktuell": PatternFill("solid", start_color=_GREEN),
             "kanskje": PatternFill("solid", start_color=_YELLOW),

@@ -13,7 +13,7 @@ import io
 
 from .model import Question, RuleBase
 
-_ROWS = 200  # how far down the drop-down lists reach
+_ROWS = 10_001  # how far down the drop-down lists reach: 10 000 companies under the header
 
 
 def header(rules: RuleBase) -> list[str]:
@@ -55,6 +55,7 @@ def allowed(question: Question) -> str:
     if question.type == "tall":
         return f"et heltall fra {question.minimum} til {question.maximum}"
     values = ", ".join(f"{c.value} ({c.label})" for c in question.choices)
+    # A cell takes the id or the label, in any case: «hoyere», «høyere» and «Korte moduler …» all work.
     return ("én eller flere, skilt med komma: " if question.multiple else "én av: ") + values
 
 
@@ -70,7 +71,8 @@ def template_xlsx(rules: RuleBase) -> bytes:
     sheet.title = "Svar"
     sheet.append(header(rules))
     for row in examples(rules):
-        sheet.append(row)
+        # Numbers as numbers: Excel marks a number stored as text in a whole-number column.
+        sheet.append([int(cell) if cell.isdigit() else cell for cell in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -88,12 +90,11 @@ def template_xlsx(rules: RuleBase) -> bytes:
         else:
             values = ["ja", "nei"] if question.type == "ja_nei" else [c.value for c in question.choices]
             rule = DataValidation(type="list", formula1='"' + ",".join(values) + '"')
-            if question.multiple:
-                # Several values («industri, maritim») are allowed: the list helps, it does not forbid.
-                rule.errorStyle = "information"
         rule.error = f"Tillatt i {name}: {allowed(question)}."
         rule.prompt = question.text
-        rule.showErrorMessage = True
+        # Several values («industri, maritim») are allowed: there the list helps, and no
+        # message pops up over a valid answer that is not one item of it.
+        rule.showErrorMessage = not question.multiple
         rule.showInputMessage = True
         sheet.add_data_validation(rule)
         rule.add(cells)

@@ -119,7 +119,10 @@ def nothing_fits(result: Result) -> str:
             f"Se «{earlier_heading(result)}» og «Andre muligheter»."
         )
     if any(a.status is Status.KANSKJE for a in assessments):
-        return "Ingen ordning passer sikkert ut fra svarene. Se hva som mangler under «Kanskje aktuelle»."
+        return (
+            "Ingen ordning passer sikkert ut fra svarene. Se hva som mangler, eller hva dere bør spørre om, "
+            "under «Kanskje aktuelle»."
+        )
     return f"Ingen av de {len(assessments)} ordningene passer ut fra svarene."
 
 
@@ -165,6 +168,8 @@ def about_result(rules: RuleBase, today: dt.date) -> list[str]:
         d = engine.deadline_state(s, today)
         line = f"{s.name}: frist {deadline_text(d)}."
         lines.append(line + (f" Etter fristen: {s.after_deadline}" if d.passed else ""))
+    alternatives = [f"Andre muligheter: {alt.name}: {alt.text}" for alt in rules.alternatives]
+    lines += alternatives
     lines.append(
         "«anbefalte» viser ordninger dere kan gjøre noe med nå; «passet_tidligere» viser ordninger som passer, "
         "men der fristen er passert uten at kildene viser en utlysning som gjelder nå."

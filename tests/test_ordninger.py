@@ -231,7 +231,7 @@ def test_facts_from_after_the_date_are_marked_later(cli):
 def test_the_table_marks_notes_and_keeps_the_warnings_promise(cli):
     table = cli("ordninger", "--dato", "2026-12-03").stdout
     flat = " ".join(table.split())
-    assert "3 merknader: soknad ordninger ID viser dem" in table and "1 merknad: soknad ordninger ID" in table
+    assert "3 merknader: soknad ordninger ID viser dem" in table and "1 merknad: soknad ordninger ID viser den" in table
     assert "Etter fristen: se note 1 under tabellen" in flat
     # One footnote per scheme, in table order, with what the sources say happened next.
     assert "1. Bransjeprogram for industri- og byggenæringen: Programmet er videreført" in flat

@@ -359,6 +359,8 @@ def test_a_result_file_says_itself_that_the_deadlines_have_passed(tmp_path):
     assert any(
         "Kompetanseløft for utsatte industriklynger: frist 15. september 2021 kl. 17.00 (passert)." in n for n in notes
     )
+    # A row with nothing to act on is not a dead end in the file either.
+    assert any(n.startswith('"Om resultatet: Andre muligheter: Bedriftsintern opplæring (BIO):') for n in notes)
     # Before the deadlines the file is only the table.
     early = soknad("sjekk", str(path), "--format", "csv", "--dato", "2021-03-01").stdout
     assert len(early.splitlines()) == 3 and "Om resultatet" not in early
@@ -406,3 +408,28 @@ def test_a_list_saved_from_norwegian_excel_with_labels_and_capitals(tmp_path):
     # JSON input stays strict: an id, not a label.
     strict = soknad("sjekk", "--dato", OPEN_DATE, input=json.dumps({"bransje": "Industri"}))
     assert strict.returncode == 1 and "Mente du 'industri'?" in strict.stdout
+
+
+def test_the_template_reaches_a_real_member_list_and_the_result_prints_on_one_page_wide(tmp_path):
+    path = tmp_path / "mal.xlsx"
+    assert soknad("mal", "-o", str(path)).returncode == 0
+    sheet = load_workbook(path)["Svar"]
+    rules = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    assert all(ref.endswith("10001") for ref in rules)  # 10 000 companies under the header
+    header = [c.value for c in sheet[1]]
+    bransje = rules[f"{chr(65 + header.index('bransje'))}2:{chr(65 + header.index('bransje'))}10001"]
+    assert bransje.showErrorMessage is False  # «industri, maritim» is valid: no warning over it
+    behov = rules[f"{chr(65 + header.index('behov'))}2:{chr(65 + header.index('behov'))}10001"]
+    assert behov.showErrorMessage is True
+    row = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    assert row["id"].data_type == "n" and row["praksis_aar"].data_type == "n"  # numbers as numbers
+    # The result workbook prints landscape, fitted to the page width, header on every page.
+    members = tmp_path / "m.csv"
+    members.write_text("id,bransje\n1,industri\n", encoding="utf-8")
+    out = tmp_path / "resultat.xlsx"
+    assert sjekk(str(members), "-o", str(out)).returncode == 0
+    result = load_workbook(out)["Resultat"]
+    assert result.page_setup.orientation == "landscape"
+    assert result.page_setup.fitToWidth == 1 and result.page_setup.fitToHeight == 0
+    assert result.sheet_properties.pageSetUpPr.fitToPage is True
+    assert result.print_title_rows == "$1:$1"  # the header row on every printed page

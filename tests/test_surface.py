@@ -104,6 +104,13 @@ def test_bash_completes_commands_options_scheme_ids_and_values():
         "bransjeprogram-maritim",
     }
     assert bash_complete("soknad ordninger --bransje ma") == ["maritim"]
+    # After a comma, the part after it (issue 15): «industri,m<Tab>» gives «industri,maritim».
+    assert bash_complete("soknad ordninger --bransje industri,m") == ["industri,maritim"]
+    assert bash_complete("soknad ordninger --bransje industri,") == [
+        "industri,bygg",
+        "industri,maritim",
+        "industri,annen",
+    ]
     assert bash_complete("soknad ordninger --behov f") == ["fagbrev", "fagskole"]
     assert bash_complete("soknad sjekk --format t") == ["tabell"]
     assert bash_complete("soknad help sj") == ["sjekk"]
@@ -237,3 +244,11 @@ def test_minimal_rule_base_completes_too():
         COMP_CWORD="4",
     )
     assert result.stdout.split() == ["ordning-a"]
+
+
+def test_fullforing_help_says_how_to_install_on_a_fresh_account(cli):
+    """For users who installed with pipx and have no README: the lines, with mkdir -p first."""
+    text = cli("fullforing", "--help").stdout
+    assert "mkdir -p ~/.local/share/bash-completion/completions" in text
+    assert "soknad fullforing bash > ~/.local/share/bash-completion/completions/soknad" in text
+    assert "pakken bash-completion" in text and "mkdir -p ~/.config/fish/completions" in text
