@@ -18,6 +18,7 @@ from itertools import combinations
 from typing import Any
 
 from . import engine
+from .engine import format_nok
 from .model import AnswerValue, RuleBase, Scheme, Status
 from .space import Dimension, answer_sets, dimensions, restrict
 
@@ -59,6 +60,7 @@ class Report:
     values_changed: list[tuple[str, list[str], list[str]]]  # question, added, removed
     alternatives_added: list[str] = field(default_factory=list)
     alternatives_removed: list[str] = field(default_factory=list)
+    date: str = ""  # the date the two rule bases were evaluated at (deadlines depend on it)
 
     @property
     def changed(self) -> bool:
@@ -113,6 +115,7 @@ def compare(old: RuleBase, new: RuleBase, today: dt.date) -> Report:
         values_changed=sorted(values_changed),
         alternatives_added=[a.id for a in new.alternatives if a.id not in {b.id for b in old.alternatives}],
         alternatives_removed=[a.id for a in old.alternatives if a.id not in {b.id for b in new.alternatives}],
+        date=today.isoformat(),
     )
 
 
@@ -170,7 +173,7 @@ def _fact_changes(a: Scheme, b: Scheme) -> Iterable[tuple[str, str, str, str]]:
 
     def funds(s: Scheme) -> str:
         f = s.funds
-        amount = "ukjent" if f.amount is None else f"{f.amount} kr"
+        amount = "ukjent" if f.amount is None else format_nok(f.amount)
         return f"{amount} {f.kind.replace('_', ' ')} ({f.year}{', omtrentlig' if f.approximate else ''})"
 
     facts = {

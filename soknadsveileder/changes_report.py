@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from .changes import Change, Report
 
@@ -23,9 +23,9 @@ def _arrow(change: Change) -> str:
         return f"{change.scheme}: {change.before} → {change.after}"
     if change.what == "rekkefølge":
         return f"{change.before} → {change.after}"
-    removed = f"uten {change.before}" if change.before != "-" else ""
-    added = f"med {change.after}" if change.after != "-" else ""
-    return " og ".join(p for p in (added, removed) if p)
+    added = f"vises nå: {change.after}" if change.after != "-" else ""
+    removed = f"vises ikke lenger: {change.before}" if change.before != "-" else ""
+    return "; ".join(p for p in (added, removed) if p)
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -60,30 +60,43 @@ def _sections(report: Report) -> list[tuple[str, list[str]]]:
 
 
 def _intro(report: Report, old: str, new: str, seconds: float) -> str:
+    same = (
+        f" Merk: versjonen er ikke endret ({report.new_version} i begge); skriv en ny «versjon» i det nye."
+        if report.old_version == report.new_version
+        else ""
+    )
+    when = f" Vurdert per {report.date} (fristene avhenger av datoen; endre med --dato)." if report.date else ""
     return (
-        f"Fra regelverk {report.old_version} ({old}) til {report.new_version} ({new}). "
+        f"Fra regelverk {report.old_version} ({old}) til {report.new_version} ({new}).{when} "
         f"Prøvd på alle {_plural(report.answer_sets, 'mulige svarsett', 'mulige svarsett')} "
-        + f"på {f'{seconds:.1f}'.replace('.', ',')} s."
+        + f"på {f'{seconds:.1f}'.replace('.', ',')} s.{same}"
     )
 
 
 def report_text(console: Console, report: Report, old: str, new: str, seconds: float) -> None:
-    console.print(escape(_intro(report, old, new, seconds)))
+    # Wrapped here at word boundaries, so that no line ends in a space (rich pads its tables),
+    # and a rule's wrapped lines hang under its first word.
+    width = max(console.width, 20)
+
+    def say(text: str, indent: str = "", style: str = "") -> None:
+        hang = " " * len(indent)
+        for line in textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=hang) or [""]:
+            console.print(
+                f"[{style}]{escape(line)}[/{style}]" if style else escape(line), soft_wrap=True, highlight=False
+            )
+
+    say(_intro(report, old, new, seconds))
     if not report.changed:
-        console.print("Ingen endringer for noen svar, og ingen endrede fakta.")
+        say("Ingen endringer for noen svar, og ingen endrede fakta.")
         return
     for heading, lines in _sections(report):
         console.print()
-        console.print(f"[bold]{escape(heading)}[/bold]")
+        say(heading, style="bold")
         for line in lines:
-            if line.startswith("  - "):  # a rule: wrapped lines hang under its first word
-                grid = Table.grid()
-                grid.add_column(no_wrap=True)
-                grid.add_column(overflow="fold")
-                grid.add_row("  - ", escape(line[4:]))
-                console.print(grid, highlight=False)
+            if line.startswith("  - "):  # a rule
+                say(line[4:], indent="  - ")
             else:
-                console.print(escape(line), highlight=False)
+                say(line, indent="" if not line.startswith("  ") else "  ")
 
 
 def report_markdown(report: Report, old: str, new: str, seconds: float) -> str:

@@ -194,6 +194,8 @@ def rule_base_failed(e: "RuleBaseError") -> NoReturn:
     unreadable = any(i.line == 0 for i in e.issues)
     for issue in e.issues:
         err(str(issue))
+        if issue.excerpt:
+            err(issue.excerpt)
     if not unreadable:
         them = "den" if len(e.issues) == 1 else "dem"
         err(f"Fant {len(e.issues)} feil i regelverket. Rett {them} og kjør «soknad valider».")

@@ -180,12 +180,17 @@ def valider(
     for warning in warnings:
         err(warning.show(str(real)))
     typer.echo(
-        f"{real}: gyldig. {len(rules.questions)} spørsmål, {len(rules.schemes)} ordninger, "
-        f"{len(rules.checklist_items)} sjekkpunkter (versjon {rules.version}, oppdatert {rules.updated.isoformat()})"
+        f"{real}: gyldig. {len(rules.questions)} spørsmål, {_count(len(rules.schemes), 'ordning', 'ordninger')}, "
+        f"{_count(len(rules.checklist_items), 'sjekkpunkt', 'sjekkpunkter')} "
+        f"(versjon {rules.version}, oppdatert {rules.updated.isoformat()})"
         + (f", {len(warnings)} {'advarsel' if len(warnings) == 1 else 'advarsler'}." if warnings else ".")
     )
     if warnings and streng:
         fail(f"{len(warnings)} {'advarsel' if len(warnings) == 1 else 'advarsler'} med --streng.", EXIT_DATA)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 @app.command(cls=Command)

@@ -18,6 +18,7 @@ class Issue:
     path: str
     message: str
     hint: str | None = None
+    excerpt: str | None = None  # the lines around a YAML syntax error, with a marker
 
     def __str__(self) -> str:
         # Line 0 is a problem with the file itself (missing, unreadable), not a place in it.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import yaml
@@ -125,6 +126,20 @@ def _compose_fast(text: str) -> tuple[bool, Node | None]:
     return True, root
 
 
+def excerpt(text: str, line: int, column: int, before: int = 2, after: int = 1) -> str:
+    """The lines around `line` (1-based), numbered, with «>» at the line and «^» under the column."""
+    lines = text.splitlines()
+    first, last = max(1, line - before), min(len(lines), line + after)
+    width = len(str(last))
+    out = []
+    for n in range(first, last + 1):
+        mark = ">" if n == line else " "
+        out.append(f"  {mark} {n:>{width}} | {lines[n - 1]}")
+        if n == line:
+            out.append("    " + " " * width + " | " + " " * column + "^")
+    return "\n".join(out)
+
+
 def _compose_checked(text: str, name: str) -> Node | None:
     def issue(line: int, message: str, hint: str | None = None) -> RuleBaseError:
         return RuleBaseError([Issue(name, line, "", message, hint)])
@@ -138,9 +153,16 @@ def _compose_checked(text: str, name: str) -> Node | None:
         raise issue(line, "YAML-aliaser (*navn) er ikke tillatt.", "skriv verdien ut der den trengs") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        # «could not find expected ':'» is found on the line after the one that lacks it: the
+        # key that began there is the line to fix.
+        if e.context_mark is not None and "expected ':'" in (e.problem or ""):
+            mark = e.context_mark
         line = mark.line + 1 if mark else 1
         problem = _yaml_problem(e.problem or "")
-        raise issue(line, f"Ugyldig YAML: {problem}", "sjekk innrykk, kolon og anførselstegn") from None
+        found = issue(line, f"Ugyldig YAML: {problem}", "sjekk innrykk, kolon og anførselstegn")
+        column = mark.column if mark else 0
+        found.issues[0] = replace(found.issues[0], excerpt=excerpt(text, line, column))
+        raise found from None
     except yaml.YAMLError as e:
         # Reader errors (control characters and the like) carry a position, not a mark.
         position = getattr(e, "position", 0) or 0

@@ -195,3 +195,19 @@ def test_the_diagram_in_the_readme_is_current(cli):
     start = readme.index("```mermaid\n") + len("```mermaid\n")
     end = readme.index("```", start)
     assert readme[start:end] == cli("graf").stdout, "Kjør: soknad graf, og lim inn i README.md"
+
+
+def test_the_text_report_says_the_date_an_unchanged_version_and_amounts_as_the_tool_writes_them(cli, tmp_path):
+    """Issue 15 (maintainers): the date it evaluates at, a reminder when «versjon» was not
+    changed, amounts in the tool's own words, «vises nå», and no line ending in a space."""
+    path = edited(tmp_path, "      belop: 7000000\n", "      belop: 8000000\n")
+    text = cli("endringer", str(SHIPPED), str(path), "--dato", "2021-09-01", env={"COLUMNS": "80"}).stdout
+    flat = " ".join(text.split())
+    assert "Vurdert per 2021-09-01 (fristene avhenger av datoen; endre med --dato)." in flat
+    assert "Merk: versjonen er ikke endret (2026.2 i begge); skriv en ny «versjon» i det nye." in flat
+    assert "bransjeprogram-industri-bygg: midler: 7 mill. kr igjen (2021, omtrentlig) → 8 mill. kr igjen" in flat
+    assert not [line for line in text.splitlines() if line.endswith(" ")]
+    # A changed checklist says which steps are shown now and which are no longer.
+    steps = edited(tmp_path, "      sporsmal: praksis_aar\n      min: 5", "      sporsmal: praksis_aar\n      min: 4")
+    shown = " ".join(cli("endringer", str(SHIPPED), str(steps), "--dato", "2021-09-01").stdout.split())
+    assert "vises nå: praksiskandidat" in shown and " med " not in shown.split("Sjekklisten")[1][:40]

@@ -181,7 +181,7 @@ def test_errors_carry_a_hint(name, hint):
 def test_minimal_rule_base_is_valid(cli):
     result = cli("valider", str(MINIMAL))
     assert result.exit_code == 0
-    assert "gyldig" in result.stdout and "1 ordninger" in result.stdout
+    assert "gyldig" in result.stdout and "1 ordning," in result.stdout and "1 ordninger" not in result.stdout
 
 
 def test_valider_defaults_to_the_bundled_rule_base(cli):
@@ -385,3 +385,25 @@ def test_kjent_til_needs_a_later_call_and_may_not_come_before_it(tmp_path):
         result = soknad("valider", str(path))
         assert (result.returncode == 0) is ok
         assert "'kjent_til' må stå sammen med og ikke før 'senere_utlysning'." in result.stderr
+
+
+def test_a_yaml_syntax_error_shows_the_line_to_fix_with_the_lines_around_it(tmp_path):
+    """Issue 15: a maintainer sees where to fix, not only a line number. A key without its
+    colon is reported on its own line, not on the line after, where YAML noticed it."""
+    text = MINIMAL.read_text(encoding="utf-8").replace("    navn: Ordning A\n", "    navn Ordning A\n")
+    lines = text.splitlines()
+    broken = lines.index("    navn Ordning A") + 1
+    path = tmp_path / "regler.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = soknad("valider", str(path))
+    assert result.returncode == 1
+    err = result.stderr.splitlines()
+    assert err[0] == (
+        f"{path}:{broken}: Ugyldig YAML: mangler kolon etter en nøkkel. (sjekk innrykk, kolon og anførselstegn)"
+    )
+    assert err[1:5] == [
+        f"    {broken - 2} | {lines[broken - 3]}",
+        f"    {broken - 1} | {lines[broken - 2]}",
+        f"  > {broken} |     navn Ordning A",
+        f"    {' ' * len(str(broken))} |     ^",
+    ]
