@@ -70,6 +70,15 @@ def endringer(
 @app.command(cls=Command)
 @pipe_safe
 def graf(
+    fil: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="FIL",
+            help="Regelverket som skal tegnes, som for «soknad valider». Standard: --regler, $SOKNAD_REGLER "
+            "eller det som følger med.",
+            show_default=False,
+        ),
+    ] = None,
     format: Annotated[
         str,
         typer.Option(
@@ -92,5 +101,5 @@ def graf(
 
     if format not in ("mermaid", "dot"):
         fail(f"--format: ukjent format '{format}'.", EXIT_USAGE, "Bruk mermaid eller dot.")
-    rules = load_rules(regler)
+    rules = load_rules(fil or regler)
     typer.echo(mermaid(rules) if format == "mermaid" else dot(rules), nl=False)

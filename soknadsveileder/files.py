@@ -33,9 +33,26 @@ def os_problem(path: Path, e: OSError, writing: bool) -> FileProblem:
         reason = "Disken er full."
     elif e.errno == errno.EFBIG:
         reason = "Filen ble større enn systemet tillater."
+    elif e.errno in _OS_WORDS:
+        reason = f"Kunne ikke {verb} filen: {_OS_WORDS[e.errno]}."
     else:
-        reason = f"Kunne ikke {verb} filen ({e.strerror or type(e).__name__})."
+        reason = f"Kunne ikke {verb} filen (systemfeil {e.errno})." if e.errno else f"Kunne ikke {verb} filen."
     return FileProblem(path, reason)
+
+
+# The operating system's errors in Norwegian; its own words would be English.
+_OS_WORDS = {
+    errno.EIO: "inn/ut-feil på enheten eller disken",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.ENOTDIR: "en del av stien er ikke en mappe",
+    errno.ENAMETOOLONG: "navnet er for langt",
+    errno.ELOOP: "for mange lenker etter hverandre",
+    errno.ENXIO: "ingen leser i den andre enden",
+    errno.EPIPE: "den andre enden er lukket",
+    errno.EDQUOT: "diskkvoten er brukt opp",
+    errno.EBUSY: "filen er i bruk",
+    errno.ETXTBSY: "filen er i bruk",
+}
 
 
 def read_bytes(path: Path, limit: int = 50_000_000) -> bytes:

@@ -108,13 +108,22 @@ def load_spec(spec: str) -> RuleBase:
 
     revision, _, inside = spec.partition(":")
     try:
-        shown = subprocess.run(["git", "show", spec], capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise RuleBaseError([Issue(spec, 0, "", f"Kunne ikke kjøre git for å lese filen ({e}).")]) from None
+        shown = subprocess.run(
+            ["git", "show", spec], capture_output=True, timeout=30, check=False, env={**os.environ, "LC_ALL": "C"}
+        )
+    except FileNotFoundError:
+        raise RuleBaseError([Issue(spec, 0, "", "Finner ikke programmet git, så REV:sti kan ikke leses.")]) from None
+    except (OSError, subprocess.TimeoutExpired):
+        raise RuleBaseError([Issue(spec, 0, "", "Kunne ikke kjøre git for å lese filen.")]) from None
     if shown.returncode != 0:
-        why = shown.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = f" ({why[-1]})" if why else ""
-        raise RuleBaseError([Issue(spec, 0, "", f"Fant ikke {inside} i git-revisjonen {revision}{detail}.")])
+        why = shown.stderr.decode("utf-8", "replace")
+        if "not a git repository" in why:
+            message = "Mappen du står i er ikke et git-depot, så en git-revisjon kan ikke leses herfra."
+        elif "does not exist in" in why or "exists on disk, but not in" in why:
+            message = f"Fant ikke {inside} i git-revisjonen {revision}."
+        else:
+            message = f"Fant ikke {inside} i git-revisjonen {revision} (finnes revisjonen?)."
+        raise RuleBaseError([Issue(spec, 0, "", message)])
     try:
         text = shown.stdout.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -211,3 +211,16 @@ def test_the_text_report_says_the_date_an_unchanged_version_and_amounts_as_the_t
     steps = edited(tmp_path, "      sporsmal: praksis_aar\n      min: 5", "      sporsmal: praksis_aar\n      min: 4")
     shown = " ".join(cli("endringer", str(SHIPPED), str(steps), "--dato", "2021-09-01").stdout.split())
     assert "vises nå: praksiskandidat" in shown and " med " not in shown.split("Sjekklisten")[1][:40]
+
+
+def test_graf_takes_the_file_as_valider_does(cli):
+    minimal = str(TESTS / "regler" / "minimal.yaml")
+    by_argument = cli("graf", minimal).stdout
+    assert by_argument == cli("graf", "--regler", minimal).stdout
+    assert 's_ordning_a[["Ordning A"]]' in by_argument and "Industrifagskolen" not in by_argument
+
+
+def test_git_errors_are_said_in_norwegian(tmp_path):
+    outside = soknad("endringer", "HEAD:data/schemes.yaml", str(SHIPPED), cwd=tmp_path)
+    assert outside.returncode == 2
+    assert "ikke et git-depot" in outside.stderr and "fatal" not in outside.stderr

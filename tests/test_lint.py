@@ -50,3 +50,14 @@ def test_a_clean_rule_base_and_the_shipped_one_pass_streng(cli, path):
     result = cli("valider", "--streng", *([str(path)] if path else []))
     assert result.exit_code == 0, result.output
     assert "advarsel" not in result.stderr and "advars" not in result.stdout
+
+
+def test_a_deadline_after_oppdatert_is_an_ordinary_yearly_update(cli, tmp_path):
+    from .helpers import MINIMAL
+
+    text = MINIMAL.read_text(encoding="utf-8").replace('dato: "2021-09-15"', 'dato: "2027-09-15"')
+    path = tmp_path / "neste-aar.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("valider", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "oppdatert" not in result.stderr  # the minimal file's own warnings are of other kinds
