@@ -50,6 +50,7 @@ def lint(located: Located, today: dt.date | None = None) -> list[LintWarning]:
     found += _questions_without_effect(located, dims, outcomes)
     found += _constant_conditions(located, dims)
     found += _unreachable_questions(located, dims)
+    found += _unclear_never_applies(located, dims)
     found += _uncited_sources(located)
     found += _front_page_urls(located)
     found += _updated_too_early(located)
@@ -270,3 +271,26 @@ def _quotes_without_numbers(located: Located) -> Iterator[LintWarning]:
                 f"{found[0].group}, {kind}: tallene {', '.join(sorted(missing))} står ikke i sitatet.",
                 "sitatet skal inneholde tallene teksten bygger på; rett teksten eller sitatet",
             )
+
+
+def _unclear_never_applies(located: Located, dims: list[Dimension]) -> Iterator[LintWarning]:
+    """An `uavklart` case matters only for answers where its condition fails and its `naar`
+    holds. One that meets no such answers (the condition was widened, the `naar` names a
+    value the condition now takes) can no longer apply, and its advice is never shown."""
+    rules = located.rules
+    kept_sets = {tuple(engine.effective(rules, a).items()) for a in answer_sets(dims)}
+    answer_list = [dict(k) for k in kept_sets]
+    for scheme in rules.schemes:
+        for criterion in scheme.criteria:
+            for unclear in criterion.unclear:
+                if not any(
+                    engine.check(criterion.condition, a) is False and engine.check(unclear.when, a) is True
+                    for a in answer_list
+                ):
+                    yield LintWarning(
+                        "uavklart-gjelder-aldri",
+                        located.line(unclear),
+                        f"Et «uavklart» for vilkåret '{criterion.id}' i '{scheme.id}' gjelder aldri: for ingen svar "
+                        f"holder «{condition_text(unclear.when, rules)}» mens vilkåret ikke holder.",
+                        "fjern det, eller rett 'naar' så det gjelder svar som vilkåret ikke tar med",
+                    )
