@@ -80,7 +80,15 @@ def report_text(console: Console, report: Report, old: str, new: str, seconds: f
 
     def say(text: str, indent: str = "", style: str = "") -> None:
         hang = " " * len(indent)
-        for line in textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=hang) or [""]:
+        lines = textwrap.wrap(
+            text,
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=hang,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+        for line in lines or [""]:
             console.print(
                 f"[{style}]{escape(line)}[/{style}]" if style else escape(line), soft_wrap=True, highlight=False
             )

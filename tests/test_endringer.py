@@ -224,3 +224,20 @@ def test_git_errors_are_said_in_norwegian(tmp_path):
     outside = soknad("endringer", "HEAD:data/schemes.yaml", str(SHIPPED), cwd=tmp_path)
     assert outside.returncode == 2
     assert "ikke et git-depot" in outside.stderr and "fatal" not in outside.stderr
+
+
+def test_ids_are_never_broken_across_lines(cli):
+    text = cli(
+        "endringer",
+        str(ROOT / "data" / "versjoner" / "2021.1.yaml"),
+        str(SHIPPED),
+        "--dato",
+        "2021-09-01",
+        env={"COLUMNS": "80"},
+    ).stdout
+    ids = [s.strip() for s in ("kn-klynger-2021", "regjeringen-2021", "bransjeprogram-industri-bygg")]
+    flat = text.replace("\n", " ")
+    for identifier in ids:
+        head = identifier.split("-")[0] + "-"
+        assert f"{head}\n" not in text, identifier
+    assert "kn-klynger-2021" in flat
