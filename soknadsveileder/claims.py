@@ -28,7 +28,7 @@ class Claim:
 
 
 def scheme_claims(rules: RuleBase, scheme: Scheme) -> Iterator[Claim]:
-    from .texts import deadline_fact, funds_text  # the words the user sees for these facts
+    from .texts import funds_text  # the words the user sees for the funds
 
     facts = {
         "beskrivelse": scheme.description,
@@ -36,7 +36,7 @@ def scheme_claims(rules: RuleBase, scheme: Scheme) -> Iterator[Claim]:
         "for_hvem": scheme.for_whom,
         "nivaa": scheme.level_text,
         "midler": funds_text(scheme),
-        "frist": deadline_fact(scheme),
+        "frist": scheme.deadline.text,
         "etter_fristen": scheme.after_deadline,
     }
     g = scheme.name

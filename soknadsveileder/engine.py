@@ -358,17 +358,22 @@ def evaluate(rules: RuleBase, answers: Answers, today: dt.date) -> Result:
         return is_asked(rules.question(question_id), kept)
 
     assessments = tuple(assess(s, kept, today, _worth_asking(rules, kept, s), is_open) for s in rules.schemes)
-    fitting = _recommended(assessments)
-    recommended = tuple(a for a in fitting if can_act(a, today))
+    recommended: list[Assessment] = []
+    earlier: list[str] = []
+    for a in _recommended(assessments):  # every fitting scheme, best first
+        if can_act(a, today):
+            recommended.append(a)
+        else:
+            earlier.append(a.scheme.id)
     return Result(
         date=today,
         assessments=assessments,
         recommended=tuple(a.scheme.id for a in recommended),
         missing=missing(rules, assessments, kept),
-        checklist=checklist(rules, recommended, kept),
+        checklist=checklist(rules, tuple(recommended), kept),
         warnings=rule_base_warnings(rules, today),
         alternatives=alternatives(rules, recommended, kept),
-        earlier=tuple(a.scheme.id for a in fitting if not can_act(a, today)),
+        earlier=tuple(earlier),
     )
 
 

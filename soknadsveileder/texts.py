@@ -49,11 +49,6 @@ def deadline_phase(d: DeadlineState) -> str:
     return _PHASE.get(d.phase, "åpen")
 
 
-def deadline_fact(scheme: Scheme) -> str:
-    """The deadline as the rule base states it, without a date to see it from."""
-    return scheme.deadline.text
-
-
 def later_mark(year: int, today_year: int) -> str:
     """' (senere)' for a fact from after the date a result is seen from, so that a result
     dated in 2021 does not present 2024 news as known."""
