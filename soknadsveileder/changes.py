@@ -61,6 +61,11 @@ class Report:
     alternatives_added: list[str] = field(default_factory=list)
     alternatives_removed: list[str] = field(default_factory=list)
     date: str = ""  # the date the two rule bases were evaluated at (deadlines depend on it)
+    names: dict[str, str] = field(default_factory=dict)  # scheme and alternative ids -> their names
+
+    def name(self, ids: str) -> str:
+        """«Industrifagskolen, Bransjeprogram for maritim sektor» for ids joined by commas."""
+        return ", ".join(self.names.get(i, i) for i in ids.split(", "))
 
     @property
     def changed(self) -> bool:
@@ -116,6 +121,10 @@ def compare(old: RuleBase, new: RuleBase, today: dt.date) -> Report:
         alternatives_added=[a.id for a in new.alternatives if a.id not in {b.id for b in old.alternatives}],
         alternatives_removed=[a.id for a in old.alternatives if a.id not in {b.id for b in new.alternatives}],
         date=today.isoformat(),
+        names={
+            **{a.id: a.name for a in (*old.alternatives, *new.alternatives)},
+            **{s.id: s.name for s in (*old.schemes, *new.schemes)},
+        },
     )
 
 

@@ -18,13 +18,15 @@ _TITLES = {
 }
 
 
-def _arrow(change: Change) -> str:
+def _arrow(change: Change, report: Report) -> str:
+    """A change in words: names, not ids, for schemes and other possibilities."""
+    name = report.name if change.what != "sjekkliste" else str  # a checklist step has only its id
     if change.what == "status":
-        return f"{change.scheme}: {change.before} → {change.after}"
+        return f"{name(change.scheme or '')}: {change.before} → {change.after}"
     if change.what == "rekkefølge":
-        return f"{change.before} → {change.after}"
-    added = f"vises nå: {change.after}" if change.after != "-" else ""
-    removed = f"vises ikke lenger: {change.before}" if change.before != "-" else ""
+        return f"{name(change.before)} → {name(change.after)}"
+    added = f"vises nå: {name(change.after)}" if change.after != "-" else ""
+    removed = f"vises ikke lenger: {name(change.before)}" if change.before != "-" else ""
     return "; ".join(p for p in (added, removed) if p)
 
 
@@ -39,18 +41,19 @@ def _sections(report: Report) -> list[tuple[str, list[str]]]:
     for what in _TITLES:
         lines = []
         for c in (c for c in report.changes if c.what == what):
-            lines.append(f"{_arrow(c)} ({_plural(c.count, 'svarsett', 'svarsett')}), når:")
+            lines.append(f"{_arrow(c, report)} ({_plural(c.count, 'svarsett', 'svarsett')}), når:")
             lines += [f"  - {rule}" for rule in c.rules]
         if lines:
             out.append((_TITLES[what], lines))
     if report.facts:
-        out.append(("Fakta", [f"{sid}: {fact}: {before} → {after}" for sid, fact, before, after in report.facts]))
-    added_removed = [f"ny ordning: {s}" for s in report.schemes_added]
-    added_removed += [f"fjernet ordning: {s}" for s in report.schemes_removed]
+        facts = [f"{report.name(sid)}: {fact}: {before} → {after}" for sid, fact, before, after in report.facts]
+        out.append(("Fakta", facts))
+    added_removed = [f"ny ordning: {report.name(s)} ({s})" for s in report.schemes_added]
+    added_removed += [f"fjernet ordning: {report.name(s)} ({s})" for s in report.schemes_removed]
     added_removed += [f"nytt spørsmål: {q}" for q in report.questions_added]
     added_removed += [f"fjernet spørsmål: {q}" for q in report.questions_removed]
-    added_removed += [f"ny annen mulighet: {a}" for a in report.alternatives_added]
-    added_removed += [f"fjernet annen mulighet: {a}" for a in report.alternatives_removed]
+    added_removed += [f"ny annen mulighet: {report.name(a)}" for a in report.alternatives_added]
+    added_removed += [f"fjernet annen mulighet: {report.name(a)}" for a in report.alternatives_removed]
     for qid, added, removed in report.values_changed:
         parts = [f"nye verdier {', '.join(added)}" if added else "", f"fjernet {', '.join(removed)}" if removed else ""]
         added_removed.append(f"spørsmålet {qid}: " + "; ".join(p for p in parts if p))

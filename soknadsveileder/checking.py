@@ -40,6 +40,7 @@ from .texts import deadline_text, later_mark, note_line, status_cell
 _C1 = re.compile("[\u007f-\u009f\u2028\u2029]")
 _PROGRESS_MIN_BYTES = 1_000_000
 _CACHE_SIZE = 4096  # assessments; a JSON one is about 12 KB of text
+_TABLE_WIDTH = 100  # below this, `--format tabell` lists the records instead
 
 
 # Decided once per run: the cached assessment bodies are spliced into every line.
@@ -673,18 +674,26 @@ class TableSink(Sink):
 
         console = make_console()
         print_warnings(console, engine.rule_base_warnings(self.rules, self.today))
+        # A table where there is room for every word of a scheme's name; a list where there is
+        # not, so that no name is ever cut («Industrifagskol…»).
+        wide = console.width >= _TABLE_WIDTH
         table = Table(title="Resultat per post")
-        table.add_column("Nr", justify="right")
-        table.add_column("Bedrift")
-        table.add_column("Anbefalt")
-        table.add_column("Kanskje")
-        table.add_column("Passet tidligere (frist passert)")
+        table.add_column("Linje", justify="right")  # where the adviser finds the row in the file
+        for heading in ("Bedrift", "Anbefalt", "Kanskje", "Passet tidligere (frist passert)"):
+            table.add_column(heading)
         shown: set[str] = set()
         others: set[str] = set()
         for checked, who, label, maybe, earlier in self.rows:
             style = "" if checked.ok else "red"
-            cells = (escape(who), escape(label), escape(maybe), escape(earlier))
-            table.add_row(str(checked.head["nr"]), *cells, style=style)
+            line = str(checked.head.get("linje") or "")
+            if wide:
+                table.add_row(line, escape(who), escape(label), escape(maybe), escape(earlier), style=style)
+            else:
+                console.print(f"[bold]Linje {line}: {escape(who)}[/bold]", style=style)
+                parts = [("Anbefalt: ", label), ("Kanskje: ", maybe), ("Passet tidligere: ", earlier)]
+                if not checked.ok:
+                    parts = [("", label)]  # «Feil: …»
+                console.print(bullets(("", f"{name}{escape(text)}") for name, text in parts if text), style=style)
             if checked.body is not None:
                 statuses = zip(self.rules.schemes, checked.body.statuses, strict=True)
                 shown |= {s.id for s, st in statuses if st in ("aktuell", "kanskje")}
@@ -693,7 +702,8 @@ class TableSink(Sink):
                     for s, st in zip(self.rules.schemes, checked.body.statuses, strict=True)
                 ):
                     others.add("ja")
-        console.print(table)
+        if wide:
+            console.print(table)
         year = self.today.year
         for scheme in self.rules.schemes:
             if scheme.id not in shown:

@@ -26,10 +26,10 @@ import typer
 from typer._click import exceptions as click
 from typer.core import TyperCommand, TyperGroup
 
-from . import __version__
+from . import __version__, interrupt
 from .answers import close_match
-from .files import FileProblem, os_problem, silence_stdout
-from .interrupt import Stopped, exit_code
+from .files import FileProblem, os_problem, silence, silence_stdout
+from .interrupt import exit_code
 
 if TYPE_CHECKING:
     from .model import RuleBase
@@ -76,14 +76,36 @@ app = typer.Typer(
 
 def fail(message: str, code: int, hint: str | None = None) -> NoReturn:
     """Stop with a one-line message (and a hint) on stderr and an exit code."""
-    err(f"Feil: {message}" if code != EXIT_INTERRUPTED else message)
+    err(f"Feil: {message}" if code < 128 else message)  # stopped (129, 130, 143): not an error
     if hint:
         err(f"Tips: {hint}")
     raise typer.Exit(code)
 
 
 def err(message: str) -> None:
-    typer.echo(message, err=True)
+    """A line on stderr. On a terminal it wraps between words, never inside one: a terminal
+    would break «meld fra» as «meld fr|a». Piped, it stays one line per line, for grep."""
+    if sys.stderr.isatty():
+        import shutil
+        import textwrap
+
+        width = max(20, shutil.get_terminal_size().columns - 1)
+        message = "\n".join(
+            textwrap.fill(
+                line,
+                width,
+                subsequent_indent=line[: len(line) - len(line.lstrip())],
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            if len(line) > width
+            else line
+            for line in message.split("\n")
+        )
+    try:
+        typer.echo(message, err=True)
+    except OSError:  # a terminal that was closed: nobody left to tell
+        silence(sys.stderr)
 
 
 def warn(warnings: Iterable[str]) -> None:
@@ -230,7 +252,13 @@ def _answer_values() -> dict[str, list[str]]:
 
 
 def pipe_safe(command: Callable[P, None]) -> Callable[P, None]:
-    """A closed stdout (`soknad ordninger | head`) ends the command quietly with exit 0."""
+    """A closed stdout (`soknad ordninger | head`) ends the command quietly with exit 0.
+
+    And a stop ends it with «Avbrutt.» and the code that says which: 130 for Ctrl-C, 143 for
+    SIGTERM, 129 for SIGHUP or a terminal that was closed. This must happen here, inside the
+    command: typer turns a KeyboardInterrupt into a silent exit 130 and an end of input into
+    Abort, and the difference would be lost.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
@@ -240,6 +268,12 @@ def pipe_safe(command: Callable[P, None]) -> Callable[P, None]:
         except BrokenPipeError:
             silence_stdout()
             raise typer.Exit(EXIT_OK) from None
+        except (KeyboardInterrupt, EOFError, OSError) as e:
+            code = interrupt.stop_code(e)
+            if code is None:
+                raise
+            interrupt.hold()
+            fail("Avbrutt.", code)
 
     return wrapper
 
@@ -419,11 +453,7 @@ def _exit(message: str, code: int, hint: str | None = None) -> NoReturn:
     try:
         fail(message, code, hint)
     except typer.Exit:
-        sys.exit(code)
-
-
-def _stop(signum: int, frame: object) -> None:
-    raise Stopped(signum)
+        _leave(code)
 
 
 def _prepare_streams() -> None:
@@ -447,7 +477,7 @@ def main() -> None:
     _prepare_streams()
     _complete_in_shell()
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _stop)
+        signal.signal(signum, interrupt.handler)
     try:
         code = app(standalone_mode=False, prog_name="soknad")
         sys.stdout.flush()
@@ -460,12 +490,15 @@ def main() -> None:
         _exit(_translate(e.format_message()), EXIT_USAGE, f"Se «{_command_path(e)} --help».")
     except KeyboardInterrupt as e:
         _exit("Avbrutt.", exit_code(e))
-    except typer.Abort:
-        _exit("Avbrutt.", EXIT_INTERRUPTED)
+    except typer.Abort as e:
+        # click turns Ctrl-C, a signal and an end of input into Abort; what it was decides the code
+        _exit("Avbrutt.", interrupt.stop_code(e.__context__ or e) or EXIT_INTERRUPTED)
     except BrokenPipeError:
         silence_stdout()  # the reader went away (`| head`): not an error
         sys.exit(EXIT_OK)
     except OSError as e:
+        if (code := interrupt.stop_code(e)) is not None:
+            _exit("Avbrutt.", code)  # the terminal was closed while the result was shown
         silence_stdout()
         _exit(f"Kunne ikke skrive utdata. {os_problem(Path('stdout'), e, writing=True).reason}", EXIT_USAGE)
     except FileProblem as e:
@@ -476,7 +509,19 @@ def main() -> None:
         if os.environ.get("SOKNAD_DEBUG"):
             raise
         _exit(f"Uventet feil ({type(e).__name__}). Kjør med SOKNAD_DEBUG=1 for detaljer, og meld fra.", EXIT_BUG)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    _leave(code if isinstance(code, int) else EXIT_OK)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit with `code`. Python flushes stdout and stderr on the way out, and if that fails
+    (a closed terminal) it exits with 120 instead; a stream that cannot be flushed now is
+    pointed at /dev/null first, so the exit code stays the one that says what happened."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            silence(stream)
+    sys.exit(code)
 
 
 # The commands register themselves on `app`; imported last, as they import from here.

@@ -3,8 +3,9 @@
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -90,12 +91,12 @@ def _still_to_ask(rules: "RuleBase", given: "dict[str, AnswerValue]") -> list[st
     return asked
 
 
-def _write(path: Path, text: str | bytes, done: str) -> None:
+def _write(path: Path, text: str | bytes, done: str, more: str = "") -> None:
     try:
         write_atomic(path, text)
     except FileProblem as e:
         fail(str(e), EXIT_USAGE, "Ingenting ble skrevet; en eksisterende fil er uendret.")
-    err(f"{done} {path}.")
+    err(f"{done} {path}.{more}")
 
 
 ExcelOption = Annotated[
@@ -128,8 +129,12 @@ def veileder(
     regler: RulesOption = None,
     dato: DateOption = None,
 ) -> None:
-    """Still spørsmål i terminalen og anbefal ordninger med begrunnelse og sjekkliste."""
-    from . import engine
+    """Still spørsmål i terminalen og anbefal ordninger med begrunnelse og sjekkliste.
+
+    Sendes utdata til en fil (soknad veileder > resultat.txt), stilles spørsmålene likevel i
+    terminalen, og resultatet skrives til filen. Etter resultatet kan du lagre sjekklisten og
+    svarene, hvis du ikke alt har gitt --sjekkliste og --lagre-svar.
+    """
 
     when = today(dato)
     rules = load_rules(regler)
@@ -137,8 +142,8 @@ def veileder(
     _check_output_dir(sjekkliste, "--sjekkliste")
     given, saved = _read_answers(svar, rules) if svar else ({}, None)
     earlier = earlier_rules(tidligere_regelverk) if saved is not None else None
-    terminal = sys.stdin.isatty() and sys.stdout.isatty()
-    if not terminal:
+    screen = _screen()
+    if screen is None:
         missing = _still_to_ask(rules, given)
         if svar is None:
             fail(
@@ -154,17 +159,69 @@ def veileder(
                 EXIT_USAGE,
                 "Legg svarene til i filen (null betyr «vet ikke»), eller kjør veilederen i en terminal.",
             )
-    answers = given
-    if terminal:
-        from . import prompting  # questionary costs ~100 ms to import; only this path needs it
+        _result(rules, when, given, saved, earlier, lagre_svar, sjekkliste)
+        return
+    from . import prompting  # questionary costs ~100 ms to import; only this path needs it
 
+    with prompting.on_screen(screen):
         try:
             answers = prompting.collect(rules, given)
         except prompting.Interrupted as stop:
             if lagre_svar is not None:
                 _write(lagre_svar, _answers_document(rules, when, stop.answers), "Svarene så langt er lagret i")
             fail("Avbrutt.", exit_code(stop.cause))
-    from . import render
+        markdown = _result(rules, when, answers, saved, earlier, lagre_svar, sjekkliste)
+        if screen is not sys.stdout:
+            prompting.say("Resultatet er skrevet til utdata-filen, ikke til skjermen.")
+        offers = [
+            (sjekkliste, "resultatet og sjekklisten (Markdown)", f"sjekkliste-{when.isoformat()}.md", markdown),
+            (lagre_svar, "svarene, så du kan endre dem senere", f"svar-{when.isoformat()}.json", None),
+        ]
+        for given_path, what, name, text in offers:
+            if given_path is not None:
+                continue
+            path = prompting.offer_to_save(what, _free_name(Path(name)))
+            if path is None:
+                continue
+            content = text if text is not None else _answers_document(rules, when, answers)
+            hint = f"\nLes dem inn igjen med:\n  soknad veileder --svar {path}" if text is None else ""
+            _write(path, content, "Lagret i", hint)
+
+
+def _screen() -> "TextIO | None":
+    """Where to ask: the terminal, as stdout or, when stdout goes to a file, opened by name.
+    None without a terminal to type on."""
+    if not sys.stdin.isatty():
+        return None
+    if sys.stdout.isatty():
+        return sys.stdout
+    try:
+        return open("/dev/tty", "w", encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _free_name(path: Path) -> Path:
+    """`path`, or with -2, -3 … before the extension, so a suggestion never replaces a file."""
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
+def _result(
+    rules: "RuleBase",
+    when: dt.date,
+    answers: "dict[str, AnswerValue]",
+    saved: "Saved | None",
+    earlier: "Callable[[str], RuleBase | None] | None",
+    lagre_svar: Path | None,
+    sjekkliste: Path | None,
+) -> str:
+    """Show the result on stdout, write the files asked for; return the result as Markdown."""
+    from . import engine, render
     from .markdown import result_markdown
 
     result = engine.evaluate(rules, answers, when)
@@ -174,10 +231,13 @@ def veileder(
 
         since = changed_since(saved, earlier(saved.version), rules, answers, when)
     render.result_screen(render.make_console(), rules, result, answers, since)
+    sys.stdout.flush()
+    markdown = result_markdown(rules, result, answers, since)
     if lagre_svar is not None:
         _write(lagre_svar, _answers_document(rules, when, answers), "Svarene er lagret i")
     if sjekkliste is not None:
-        _write(sjekkliste, result_markdown(rules, result, answers, since), "Resultatet og sjekklisten er skrevet til")
+        _write(sjekkliste, markdown, "Resultatet og sjekklisten er skrevet til")
+    return markdown
 
 
 # --- soknad sjekk -------------------------------------------------------------------------

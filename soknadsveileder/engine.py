@@ -546,7 +546,7 @@ def checklist(rules: RuleBase, recommended: tuple[Assessment, ...], answers: Ans
         for source in a.sources:
             if source.id not in seen:
                 seen.add(source.id)
-                entries.append(ChecklistEntry(source.citation, "kilde"))
+                entries.append(ChecklistEntry(source.citation, "kilde", source=source))
     return tuple(entries)
 
 
@@ -586,9 +586,12 @@ def funds_sentence(scheme: Scheme) -> str:
 
 
 def format_nok(amount: int) -> str:
-    """20000000 -> '20 mill. kr'; 750000 -> '750 000 kr'."""
+    """20000000 -> '20 mill. kr'; 750000 -> '750 000 kr'.
+
+    The spaces are no-break spaces, so no line is ever broken inside an amount.
+    """
     if amount >= 1_000_000:
         millions = amount / 1_000_000
         shown = f"{millions:.1f}".replace(".", ",").removesuffix(",0")
-        return f"{shown} mill. kr"
-    return f"{amount:,}".replace(",", "\u00a0") + " kr"
+        return f"{shown}\u00a0mill.\u00a0kr"
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"

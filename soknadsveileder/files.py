@@ -161,13 +161,36 @@ def stdout_ascii() -> bool:
     return encoding not in ("utf8", "utf8sig")
 
 
+def terminal_unicode() -> bool:
+    """Whether the terminal can be trusted to show characters beyond ASCII (● ✓ ☐ ─).
+
+    Python writes UTF-8 even under LC_ALL=C (its UTF-8 mode), but a terminal set up for that
+    locale shows «●» and «○» alike, as «?» or nothing: every check box would look the same. So
+    the locale decides, and a stdout that cannot take UTF-8 at all.
+    """
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if not encoding.startswith("utf"):
+        return False
+    for name in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "utf8" in value.lower().replace("-", "").replace("_", "")
+    return True  # no locale at all: a modern default is UTF-8
+
+
 def silence_stdout() -> None:
     """Point stdout at /dev/null, so the interpreter's flush at exit cannot fail again.
 
     Used once stdout is known to be closed (a reader that went away) or broken.
     """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, sys.stdout.fileno())
-    finally:
-        os.close(devnull)
+    silence(sys.stdout)
+
+
+def silence(stream: IO[str]) -> None:
+    """Point a standard stream at /dev/null (see `silence_stdout`)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)

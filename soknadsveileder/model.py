@@ -200,8 +200,12 @@ class Source:
     @property
     def citation(self) -> str:
         """'Publisher (2021): Title', plus the address when there is one."""
-        text = f"{self.publisher} ({self.year}): {self.title}"
-        return f"{text}, {self.url}" if self.url else text
+        return f"{self.name}, {self.url}" if self.url else self.name
+
+    @property
+    def name(self) -> str:
+        """'Publisher (2021): Title', without the address."""
+        return f"{self.publisher} ({self.year}): {self.title}"
 
 
 @record(eq=False)
@@ -442,6 +446,7 @@ class ChecklistEntry:
     text: str
     kind: Literal["steg", "advarsel", "kilde"] = "steg"
     item: str | None = None  # the `sjekkpunkter` id of a step
+    source: Source | None = None  # the source of a «kilde» line
 
 
 @dataclass(frozen=True, eq=False)

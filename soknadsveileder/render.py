@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import rich._wrap
 from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
@@ -20,7 +22,8 @@ from rich.table import Table
 from rich.text import Text
 
 from . import engine
-from .model import AnswerValue, Assessment, DeadlineState, Result, RuleBase, Scheme, Status
+from .files import terminal_unicode
+from .model import AnswerValue, Assessment, DeadlineState, Result, RuleBase, Scheme, Source, Status
 from .texts import (
     EARLIER_INTRO,
     applicant_labels,
@@ -40,6 +43,10 @@ from .texts import (
 
 _BAR_WIDTH = 10
 
+# rich breaks a line at any Unicode space, the no-break space in «750 000 kr» too. Only
+# ASCII spaces are break points here, so an amount is never split over two lines.
+rich._wrap.re_word = re.compile(r"[ \t\n\r\f\v]*[^ \t\n\r\f\v]+[ \t\n\r\f\v]*")
+
 
 def esc(text: str) -> str:
     return escape(text)
@@ -51,6 +58,43 @@ class _Console(Console):
         # CLI decides what it is.
         self.quiet = True
         raise BrokenPipeError
+
+    @property
+    def encoding(self) -> str:
+        # rich draws ASCII boxes when the encoding is not UTF-8; the locale counts too.
+        return super().encoding if terminal_unicode() else "ascii"
+
+
+class Marks:
+    """The list marks of the screens, in ASCII where the terminal shows only that."""
+
+    def __init__(self, console: Console) -> None:
+        plain = console.options.ascii_only
+        self.ok, self.no, self.star, self.box = ("+", "x", "*", "[ ]") if plain else ("✓", "✗", "★", "☐")
+        self.bar, self.empty = ("#", ".") if plain else ("█", "·")
+
+
+class References:
+    """The sources a screen cites, numbered. Each address is printed last, whole, on a line of
+    its own, for the terminal to fold: a broken address can be neither clicked nor copied, and
+    inside a panel or a table rich would have to break it."""
+
+    def __init__(self) -> None:
+        self.cited: dict[str, tuple[int, Source]] = {}
+
+    def cite(self, source: Source) -> str:
+        if not source.url:
+            return source.name
+        if source.id not in self.cited:
+            self.cited[source.id] = (len(self.cited) + 1, source)
+        return f"{source.name} [{self.cited[source.id][0]}]"
+
+    def print(self, console: Console) -> None:
+        if not self.cited:
+            return
+        console.rule("[bold]Adressene til kildene[/bold]")
+        for n, source in self.cited.values():
+            console.print(Text(f"[{n}] {source.url}"), soft_wrap=True)
 
 
 READABLE_WIDTH = 100  # on a wide terminal, lines longer than this are hard to read
@@ -70,11 +114,11 @@ def make_console(stderr: bool = False, max_width: int | None = READABLE_WIDTH) -
     return console
 
 
-def funds_bar(amount: int | None, largest: int) -> str:
+def funds_bar(amount: int | None, largest: int, marks: Marks) -> str:
     if amount is None or largest <= 0:
-        return "·" * _BAR_WIDTH
+        return marks.empty * _BAR_WIDTH
     filled = max(1, round(_BAR_WIDTH * amount / largest)) if amount else 0
-    return "█" * filled + "·" * (_BAR_WIDTH - filled)
+    return marks.bar * filled + marks.empty * (_BAR_WIDTH - filled)
 
 
 def print_warnings(console: Console, warnings: Iterable[str]) -> None:
@@ -156,7 +200,12 @@ def schemes_table(console: Console, rules: RuleBase, schemes: Iterable[Scheme], 
         amount, _, kind = funds_short(s).rpartition(" ") if s.funds.amount is not None else ("ukjent", "", "")
         if kind == "ut":  # "lyst ut" is two words
             amount, kind = amount.removesuffix(" lyst"), "lyst ut"
-        parts = [esc(amount), esc(kind), f"[cyan]{funds_bar(s.funds.amount, largest)}[/cyan]", deadline_short(d)]
+        parts = [
+            esc(amount),
+            esc(kind),
+            f"[cyan]{funds_bar(s.funds.amount, largest, Marks(console))}[/cyan]",
+            deadline_short(d),
+        ]
         money = "\n".join(p for p in parts if p)
         table.add_row(what, nkr_text(s.nkr_levels), money)
     console.print(table)
@@ -217,7 +266,7 @@ def scheme_detail(console: Console, rules: RuleBase, scheme: Scheme, today: dt.d
     console.print(
         bullets(
             (
-                "☐",
+                Marks(console).box,
                 esc(i.text)
                 + f" [dim](kilde: {esc(short_citation(i.source))}"
                 + ("; avhenger av svarene" if i.when else "")
@@ -240,23 +289,25 @@ def scheme_detail(console: Console, rules: RuleBase, scheme: Scheme, today: dt.d
         console.print("[bold]Merknader[/bold]")
         console.print(bullets(("•", esc(note_line(n, today.year))) for n in scheme.notes))
     console.print("[bold]Kilder[/bold]")
+    refs = References()
     console.print(
-        bullets(("•", esc(s.citation) + (f" [dim]– {esc(s.note)}[/dim]" if s.note else "")) for s in scheme.sources)
+        bullets(("•", esc(refs.cite(s)) + (f" [dim]– {esc(s.note)}[/dim]" if s.note else "")) for s in scheme.sources)
     )
     console.print("[dim]Sitatene fra kildene: soknad kilder[/dim]")
+    refs.print(console)
 
 
 # --- The result screen --------------------------------------------------------------------
 
 
-def _facts(a: Assessment, today: dt.date) -> list[tuple[str, str]]:
+def _facts(a: Assessment, today: dt.date, refs: References) -> list[tuple[str, str]]:
     """Deadline, what came after it, funds, applicant, notes and sources of one scheme."""
     rows = [("", f"Frist: {esc(deadline_text(a.deadline))}")]
     if a.deadline.passed:
         rows.append(("", f"Etter fristen: {esc(a.scheme.after_deadline)}"))
     rows += [("", f"Midler: {esc(funds_text(a.scheme))}"), ("", f"Hvem søker: {esc(a.scheme.applicant_text)}")]
     rows += [("i", f"Merknad: {esc(note_line(n, today.year))}") for n in a.scheme.notes]
-    rows.append(("", "[dim]Kilder: " + esc("; ".join(s.citation for s in a.sources)) + "[/dim]"))
+    rows.append(("", "[dim]Kilder: " + esc("; ".join(refs.cite(s) for s in a.sources)) + "[/dim]"))
     return rows
 
 
@@ -267,6 +318,7 @@ def result_screen(
     answers: Mapping[str, AnswerValue],
     since: Mapping[str, Any] | None = None,
 ) -> None:
+    marks, refs = Marks(console), References()
     print_warnings(console, result.warnings)
     if since is not None:
         lines = [*since["tekst"], *since["merknader"]]
@@ -278,8 +330,8 @@ def result_screen(
         console.print(esc(nothing_fits(result)))
     for rank, sid in enumerate(result.recommended, 1):
         a = result.assessment(sid)
-        rows = [("✓", esc(r)) for r in a.reasons] + [("★", esc(r)) for r in a.score_reasons]
-        body = Group(f"[bold]{rank}. {esc(a.scheme.name)}[/bold]", bullets(rows + _facts(a, result.date)))
+        rows = [(marks.ok, esc(r)) for r in a.reasons] + [(marks.star, esc(r)) for r in a.score_reasons]
+        body = Group(f"[bold]{rank}. {esc(a.scheme.name)}[/bold]", bullets(rows + _facts(a, result.date, refs)))
         console.print(Panel(body, border_style="red" if a.deadline.passed else "green", expand=True))
 
     if result.earlier:
@@ -287,8 +339,8 @@ def result_screen(
         console.print(esc(EARLIER_INTRO))
         for sid in result.earlier:
             a = result.assessment(sid)
-            rows = [("✓", esc(r)) for r in a.reasons]
-            body = Group(f"[bold]{esc(a.scheme.name)}[/bold]", bullets(rows + _facts(a, result.date)))
+            rows = [(marks.ok, esc(r)) for r in a.reasons]
+            body = Group(f"[bold]{esc(a.scheme.name)}[/bold]", bullets(rows + _facts(a, result.date, refs)))
             console.print(Panel(body, border_style="yellow", expand=True))
 
     if by_status[Status.KANSKJE]:
@@ -299,7 +351,7 @@ def result_screen(
                 ("!" if c in a.unclear else "→", esc(c)) for c in a.changes if not c.startswith(engine.ANSWER_PREFIX)
             ]
             rows += [("?", "Svar på: " + esc(text)) for text in question_texts(rules, a.unknown)]
-            console.print(bullets(rows + _facts(a, result.date)))
+            console.print(bullets(rows + _facts(a, result.date, refs)))
 
     if by_status[Status.IKKE_AKTUELL]:
         console.rule("[bold]Passer ikke[/bold]")
@@ -307,7 +359,7 @@ def result_screen(
         for a in by_status[Status.IKKE_AKTUELL]:
             reason, source = first_failure(a)
             cite = f" [dim](kilde: {esc(short_citation(source))})[/dim]"
-            rows.append(("✗", f"[bold]{esc(a.scheme.name)}:[/bold] {esc(reason)}{cite}"))
+            rows.append((marks.no, f"[bold]{esc(a.scheme.name)}:[/bold] {esc(reason)}{cite}"))
             if a.deadline.passed:
                 rows.append(("", f"[dim]Etter fristen:[/dim] {esc(a.scheme.after_deadline)}"))
         console.print(bullets(rows))
@@ -318,7 +370,7 @@ def result_screen(
             (
                 "•",
                 f"[bold]{esc(alt.name)}:[/bold] {esc(alt.text)}{later_mark(alt.source.year, result.date.year)} "
-                f"[dim](kilde: {esc(alt.source.citation)})[/dim]",
+                f"[dim](kilde: {esc(refs.cite(alt.source))})[/dim]",
             )
             for alt in result.alternatives
         ]
@@ -328,5 +380,8 @@ def result_screen(
     if not result.checklist:
         later = " Avklar først det som står under «Kanskje aktuelle»." if by_status[Status.KANSKJE] else ""
         console.print("Ingen sjekkliste, siden ingen ordning er anbefalt." + later)
-    marks = {"steg": "☐", "advarsel": "[yellow]![/yellow]", "kilde": "[dim]Kilde:[/dim]"}
-    console.print(bullets([(marks[e.kind], esc(e.text)) for e in result.checklist]))
+    kinds = {"steg": marks.box, "advarsel": "[yellow]![/yellow]", "kilde": "[dim]Kilde:[/dim]"}
+    console.print(
+        bullets((kinds[e.kind], esc(refs.cite(e.source) if e.source is not None else e.text)) for e in result.checklist)
+    )
+    refs.print(console)

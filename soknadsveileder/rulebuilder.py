@@ -11,7 +11,7 @@ those. A condition without a source is an error, not a warning.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -48,7 +48,7 @@ from .model import (
     Unclear,
 )
 from .problems import Issue, RuleBaseError
-from .yamlfields import Fields, NodeReader, join
+from .yamlfields import Fields, NodeReader, in_words, join
 from .yamlsafe import compose, keys, refused_tags
 
 RESERVED_IDS = frozenset({"id", "navn", "svar", "regelverk", "dato", "nr"})
@@ -755,5 +755,6 @@ def build_located(text: str, name: str, path: Path | None = None) -> Located:
     builder = _Builder(name)
     rules = builder.rule_base(root, path)
     if builder.issues or rules is None:
-        raise RuleBaseError(builder.issues or [Issue(name, 1, "", "Regelverket er ufullstendig.")])
+        issues = [replace(i, path=in_words(root, i.path)) for i in builder.issues]
+        raise RuleBaseError(issues or [Issue(name, 1, "", "Regelverket er ufullstendig.")])
     return Located(rules, builder.lines, builder.updated_line)

@@ -47,19 +47,21 @@ def defuse(value: object) -> str:
 def columns(rules: RuleBase) -> list[str]:
     """The columns of CSV and Excel output, in order."""
     schemes = [s.id for s in rules.schemes]
-    return ["nr", "id", "navn", "ok", "anbefalte", "passet_tidligere", *schemes, "mangler", "feil"]
+    return ["nr", "linje", "id", "navn", "ok", "anbefalte", "passet_tidligere", *schemes, "mangler", "feil"]
 
 
 ABOUT = "Om resultatet"  # the Excel sheet, and the first cell of CSV's note rows
 
 
 def row_cells(checked: Checked, rules: RuleBase) -> list[object]:
+    """One row: `nr` is the record's place in the input (1, 2, 3 … over all the files), as
+    in JSON; `linje` the line or row in its file, where the adviser finds it."""
     head = checked.head
-    nr = head.get("linje") or head["nr"]
+    own = [head["nr"], head.get("linje"), head.get("id"), head.get("navn")]
     if checked.body is None:
         errors = "; ".join(f"{e['felt']}: {e['melding']}" if e["felt"] else e["melding"] for e in checked.errors)
-        return [nr, head.get("id"), head.get("navn"), "nei", "", "", *([""] * len(rules.schemes)), "", errors]
-    return [nr, head.get("id"), head.get("navn"), *checked.body.cells]
+        return [*own, "nei", "", "", *([""] * len(rules.schemes)), "", errors]
+    return [*own, *checked.body.cells]
 
 
 class _Target:
@@ -161,10 +163,10 @@ class CsvSink(Sink):
         head, body = checked.head, checked.body
         if body is None:
             cells = row_cells(checked, self.rules)
-            cells[1], cells[2], cells[-1] = defuse(cells[1]), defuse(cells[2]), defuse(cells[-1])
+            cells[2], cells[3], cells[-1] = defuse(cells[2]), defuse(cells[3]), defuse(cells[-1])
             self.writer.writerow(cells)
             return
-        # The quick way for most rows: only nr, id and navn are the record's own. The rest
+        # The quick way for most rows: only nr, linje, id and navn are the record's own. The rest
         # is the assessment's, formatted once per assessment by csv.writer itself.
         tail = self._tails.get(body)
         if tail is None:
@@ -174,8 +176,8 @@ class CsvSink(Sink):
                 del self._tails[next(iter(self._tails))]
             tail = self._tails[body] = buffer.getvalue()
         d, field = self.delimiter, self._field
-        nr = head.get("linje") or head["nr"]
-        self.target.stream.write(f"{nr}{d}{field(head.get('id'))}{d}{field(head.get('navn'))}{d}{tail}{self.newline}")
+        own = f"{head['nr']}{d}{head.get('linje') or ''}{d}{field(head.get('id'))}{d}{field(head.get('navn'))}"
+        self.target.stream.write(f"{own}{d}{tail}{self.newline}")
 
     def _field(self, value: object) -> str:
         """A cell from the input, defused, and quoted where csv.writer would quote it."""
@@ -219,7 +221,16 @@ class XlsxSink(Sink):
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet("Resultat")
         names = columns(rules)
-        widths = {"nr": 6, "id": 16, "navn": 30, "ok": 5, "anbefalte": 45, "passet_tidligere": 30, "mangler": 24}
+        widths = {
+            "nr": 6,
+            "linje": 6,
+            "id": 16,
+            "navn": 30,
+            "ok": 5,
+            "anbefalte": 45,
+            "passet_tidligere": 30,
+            "mangler": 24,
+        }
         widths["feil"] = 60
         for i, name in enumerate(names, 1):
             letter = _letter(i)
@@ -235,7 +246,7 @@ class XlsxSink(Sink):
             "aktuell": PatternFill("solid", start_color=_GREEN),
             "kanskje": PatternFill("solid", start_color=_YELLOW),
         }
-        self.scheme_columns = range(6, 6 + len(rules.schemes))
+        self.scheme_columns = range(7, 7 + len(rules.schemes))
         self.bold = Font(bold=True)
         self.sheet.append([self._cell(name, font=self.bold) for name in names])
         self.width = len(names)

@@ -115,6 +115,9 @@ class Table:
                 self.stats.header_notes.append(f"{self.source}: rad {line}: ukjent kolonne '{name}'.{hint}")
 
     def record(self, cells: list[object], line: int) -> RawRecord | None:
+        unworked = [(name, c) for (name, _), c in zip(self.columns, cells, strict=False) if isinstance(c, Unworked)]
+        if unworked:
+            return self._unworked(cells, line, unworked)
         record: dict[str, Any] = {}
         for (name, question), cell in zip(self.columns, cells, strict=False):
             if cell is None or not name:
@@ -133,6 +136,23 @@ class Table:
             error = self.duplicate or f"Raden har flere celler enn overskriften har kolonner ({width})."
             return RawRecord(line, names, error=error)
         return RawRecord(line, record)
+
+    def _unworked(self, cells: list[object], line: int, unworked: list[tuple[str, Unworked]]) -> RawRecord:
+        """A row with a formula whose value was never worked out: an error that names the cell,
+        never an empty answer, which would read as «vet ikke»."""
+        known = [cell if not isinstance(cell, Unworked) else None for cell in cells[: len(self.columns)]]
+        names = {
+            name: _passthrough(cell)
+            for (name, _), cell in zip(self.columns, known, strict=False)
+            if name in PASSTHROUGH and cell is not None
+        }
+        where = ", ".join(f"{cell.coordinate} (kolonnen '{name}')" for name, cell in unworked)
+        which = "Cellen" if len(unworked) == 1 else "Cellene"
+        error = (
+            f"{which} {where} har en formel uten lagret verdi. Åpne filen i Excel eller LibreOffice og lagre "
+            "den, så lagres verdien; eller skriv inn verdien selv."
+        )
+        return RawRecord(line, names, error=error)
 
     def row_record(self, cells: list[str], line: int) -> RawRecord:
         """A CSV row the quick way could not take, as a record for the parser."""
@@ -198,6 +218,41 @@ def read_csv(stream: BinaryIO, rules: RuleBase, source: str, stats: TableStats) 
 # --- Excel ----------------------------------------------------------------------------------
 
 
+class Unworked:
+    """A formula cell with no stored value: a file written by a program that does not work
+    formulas out (openpyxl, some exports). Its value is unknown, not empty."""
+
+    def __init__(self, coordinate: str) -> None:
+        self.coordinate = coordinate
+
+
+_parser_patched = False
+
+
+def _mark_unworked_formulas() -> None:
+    """Make openpyxl's read-only reader give `Unworked` for a formula with no stored value.
+
+    With `data_only`, openpyxl reads a formula cell's stored value, and gives None when there
+    is none: the same as an empty cell. The cell's XML still has the formula, so a parser
+    that checks for it can tell the two apart.
+    """
+    global _parser_patched
+    if _parser_patched:
+        return
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet import _read_only, _reader
+
+    class Parser(_reader.WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if self.data_only and cell["value"] is None and element.find(_reader.FORMULA_TAG) is not None:
+                cell["value"] = Unworked(f"{get_column_letter(cell['column'])}{cell['row']}")
+            return cell
+
+    _read_only.WorkSheetParser = Parser  # type: ignore[attr-defined]
+    _parser_patched = True
+
+
 def read_xlsx(
     stream: BinaryIO, rules: RuleBase, source: str, stats: TableStats, sheet: str | None = None
 ) -> Iterator[RawRecord]:
@@ -205,6 +260,8 @@ def read_xlsx(
     import zipfile
 
     from openpyxl import load_workbook  # costs 150 ms: only for Excel
+
+    _mark_unworked_formulas()
 
     try:
         book = load_workbook(stream, read_only=True, data_only=True)

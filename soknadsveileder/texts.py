@@ -60,7 +60,7 @@ def funds_short(scheme: Scheme) -> str:
     f = scheme.funds
     if f.amount is None:
         return "ukjent"
-    return ("ca. " if f.approximate else "") + engine.format_nok(f.amount) + " " + FUNDS_KINDS[f.kind]
+    return ("ca.\u00a0" if f.approximate else "") + engine.format_nok(f.amount) + " " + FUNDS_KINDS[f.kind]
 
 
 def funds_text(scheme: Scheme) -> str:

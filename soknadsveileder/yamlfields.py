@@ -189,3 +189,73 @@ class NodeReader:
 
 def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+# What an item of each list is called, named by its id and by its number. A list not named
+# here gets «element nr. N i «name»».
+_ITEM_NAMES = {
+    "ordninger": ("ordningen", "ordning"),
+    "sporsmal": ("spørsmålet", "spørsmål"),
+    "sjekkpunkter": ("sjekkpunktet", "sjekkpunkt"),
+    "kilder": ("kilden", "kilde"),
+    "vilkaar": ("vilkåret", "vilkår"),
+    "verdier": ("verdien", "verdi"),
+    "historikk": ("historikken", "historikk"),
+    "merknader": ("merknaden", "merknad"),
+    "uavklart": ("uavklart-teksten", "uavklart"),
+    "rangering": ("rangeringen", "rangering"),
+    "andre_muligheter": ("muligheten", "annen mulighet"),
+    "sjekkliste": ("sjekkliste-punktet", "sjekkliste-punkt"),
+    "belegg": ("belegget", "belegg"),
+    "en_av": ("alternativet", "alternativ"),
+    "minst_en": ("alternativet", "alternativ"),
+    "alle": ("delen", "del"),
+}
+_SEGMENT = re.compile(r"([^.\[\]]+)((?:\[\d+\])*)")
+
+
+def in_words(root: Node | None, path: str) -> str:
+    """A path as a maintainer reads it: «ordningen «industrifagskolen», kilde nr. 4» for
+    `ordninger[2].kilder[3]`. A list item with an `id` is named by it, others by number
+    (from 1); a key is named as it is written. The path itself follows in parentheses."""
+    if not path:
+        return path
+    words: list[str] = []
+    keys: list[str] = []  # keys in a row: «feltet «aar» under «midler»»
+
+    def said(keys: list[str]) -> list[str]:
+        if not keys:
+            return []
+        under = f" under «{' › '.join(keys[:-1])}»" if len(keys) > 1 else ""
+        return [f"feltet «{keys[-1]}»{under}"]
+
+    node: Node | None = root
+    for name, indices in _SEGMENT.findall(path):
+        node = _child(node, name)
+        positions = [int(i) for i in re.findall(r"\d+", indices)]
+        if not positions:
+            keys.append(name)
+            continue
+        for position in positions:
+            node = node.value[position] if isinstance(node, SequenceNode) and position < len(node.value) else None
+            names = _ITEM_NAMES.get(name)
+            ident = _child(node, "id")
+            if names is None:  # a plain list of values, under the keys before it
+                words.append(f"element nr. {position + 1} i «{' › '.join([*keys, name])}»")
+                keys = []
+                continue
+            words += said(keys)
+            keys = []
+            if isinstance(ident, ScalarNode) and ident.value:
+                words.append(f"{names[0]} «{ident.value}»")
+            else:
+                words.append(f"{names[1]} nr. {position + 1}")
+    return ", ".join(words + said(keys)) + f" ({path})"
+
+
+def _child(node: Node | None, key: str) -> Node | None:
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                return v if isinstance(v, Node) else None
+    return None

@@ -34,12 +34,13 @@ def minimal(**replace: str):
 @pytest.mark.parametrize(
     ("amount", "text"),
     [
-        (999_999, "999\u00a0999 kr"),  # under a million: the whole number, grouped
-        (750_000, "750\u00a0000 kr"),
-        (1_000_000, "1 mill. kr"),  # from a million: in millions, no ",0"
-        (7_000_000, "7 mill. kr"),
-        (1_500_000, "1,5 mill. kr"),
-        (82_700_000, "82,7 mill. kr"),
+        # Every space a no-break space: an amount is never split over two lines.
+        (999_999, "999\u00a0999\u00a0kr"),  # under a million: the whole number, grouped
+        (750_000, "750\u00a0000\u00a0kr"),
+        (1_000_000, "1\u00a0mill.\u00a0kr"),  # from a million: in millions, no ",0"
+        (7_000_000, "7\u00a0mill.\u00a0kr"),
+        (1_500_000, "1,5\u00a0mill.\u00a0kr"),
+        (82_700_000, "82,7\u00a0mill.\u00a0kr"),
     ],
 )
 def test_amounts_in_norwegian(amount, text):
@@ -53,7 +54,7 @@ def test_the_checklist_warns_about_each_passed_deadline_and_says_what_the_money_
     assert warnings == [
         "Bransjeprogram for industri- og byggenæringen: fristen (midten av september 2021) er passert. "
         "Finn den gjeldende utlysningen før dere går videre; se «Etter fristen» ved ordningen.",
-        "Bransjeprogram for industri- og byggenæringen: det var omtrent 7 mill. kr igjen for 2021.",
+        "Bransjeprogram for industri- og byggenæringen: det var omtrent 7\u00a0mill.\u00a0kr igjen for 2021.",
     ]
     # The sources come last, each once, though several reasons cite the same article: the
     # article (conditions and ranking), then the sources of the three notes (finding 24).

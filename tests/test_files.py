@@ -123,7 +123,7 @@ def test_data_on_stdout_is_utf8_whatever_the_locale(tmp_path):
     ("name", "starts"),
     [
         ("resultat.xlsx", b"PK"),
-        ("resultat.csv", b"nr,id,navn,ok"),
+        ("resultat.csv", b"nr,linje,id,navn,ok"),
         ("resultat.jsonl", b'{"nr": 1'),
         ("r.json", b'{"nr"'),
     ],
@@ -143,7 +143,7 @@ def test_a_format_that_contradicts_the_file_name_is_a_usage_error_before_any_inp
     assert "finnes ikke" not in result.stderr  # the usage error comes before the input is opened
     # --excel means CSV: to a .csv file, or to stdout, without --format.
     excel = soknad("sjekk", "--excel", "--dato", OPEN_DATE, input=RECORD)
-    assert excel.returncode == 0 and excel.stdout.startswith("\ufeffnr;id;navn;ok")
+    assert excel.returncode == 0 and excel.stdout.startswith("\ufeffnr;linje;id;navn;ok")
 
 
 @pytest.mark.parametrize("suffix", [".xls", ".ods", ".numbers"])

@@ -146,6 +146,10 @@ def test_a_citation_without_a_quote_is_an_error_that_says_what_to_write(tmp_path
     path.write_text(text, encoding="utf-8")
     result = soknad("valider", str(path))
     assert result.returncode == 1
-    assert "ordninger[0].vilkaar[0]: Mangler nøkkelen 'sitat'." in result.stderr
+    # The place in words first, then the path (issue 15: maintainers read plain Norwegian).
+    assert (
+        "ordningen «ordning-a», vilkåret «bransje» (ordninger[0].vilkaar[0]): Mangler nøkkelen 'sitat'."
+        in result.stderr
+    )
     assert "ordrett og på kildens språk" in result.stderr
     assert_no_traceback(result.stderr)

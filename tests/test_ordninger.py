@@ -22,7 +22,7 @@ def test_table_shows_every_scheme_with_level_applicant_funds_and_deadline(cli, r
     for scheme in rules.schemes:
         assert scheme.id in out.replace("\n", "") or scheme.id[:15] in out
     assert "NKR 4–5" in out and "NKR 6–7" in out
-    assert "ca. 7 mill. kr" in out and "20 mill. kr" in out and "ukjent" in out
+    assert "ca.\u00a07\u00a0mill.\u00a0kr" in out and "20\u00a0mill.\u00a0kr" in out and "ukjent" in out
     # Days only to an exact date; the sources disagree on the maritime deadline (8 or 15 April,
     # or mid-September), so it may have passed; nothing has passed for certain.
     assert "14 dager igjen" in out and out.count("kan være passert") == 1

@@ -15,7 +15,7 @@ import json
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from .helpers import OPEN_DATE, ROOT, soknad
+from .helpers import OPEN_DATE, soknad
 
 SCHEMES = ["bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifagskolen", "utsatte-industriklynger"]
 VERFT = {s: st for s, st in zip(SCHEMES, ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"], strict=True)}
@@ -66,7 +66,8 @@ def test_each_dialect_encoding_and_bom(tmp_path, delimiter, encoding, bom, newli
     assert result.returncode == 0, result.stderr
     rows = out_rows(result.stdout)
     assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
-    assert [r["nr"] for r in rows] == ["2", "3", "4", "5"]  # the spreadsheet's own row numbers
+    assert [r["linje"] for r in rows] == ["2", "3", "4", "5"]  # the spreadsheet's own row numbers
+    assert [r["nr"] for r in rows] == ["1", "2", "3", "4"]  # the records in order, as in JSON
     assert [statuses(r) for r in rows[:3]] == [VERFT, BYGG, ANNEN]
     assert rows[3]["navn"] == "Ærlig Øystein Åsen AS"  # æøå intact, whatever the encoding
     said = result.stderr.count("leser den som Windows-1252")
@@ -125,7 +126,11 @@ def test_every_bad_input_gives_its_row_and_no_record_is_lost(tmp_path):
     result = sjekk(str(path), "--format", "csv")
     rows = out_rows(result.stdout)
     assert len(rows) == 3  # three records in (one empty row skipped), three out
-    assert [(r["nr"], r["id"], r["ok"]) for r in rows] == [("2", "1", "nei"), ("4", "2", "nei"), ("5", "3", "ja")]
+    assert [(r["nr"], r["linje"], r["id"], r["ok"]) for r in rows] == [
+        ("1", "2", "1", "nei"),
+        ("2", "4", "2", "nei"),
+        ("3", "5", "3", "ja"),
+    ]
     assert rows[0]["feil"] == "bransj: Ukjent felt 'bransj'. Mente du 'bransje'?"
     assert rows[1]["feil"] == "Raden har flere celler enn overskriften har kolonner (4)."
     assert "rad 1: ukjent kolonne 'bransj'. Mente du 'bransje'?" in result.stderr
@@ -177,7 +182,7 @@ def test_formula_injection_never_becomes_a_formula(tmp_path):
     out = tmp_path / "ut.xlsx"
     assert sjekk(str(path), "--format", "xlsx", "-o", str(out)).returncode == 0
     sheet = load_workbook(out).active
-    names = [sheet.cell(row=r, column=3) for r in range(2, 2 + len(evil))]
+    names = [sheet.cell(row=r, column=4) for r in range(2, 2 + len(evil))]  # nr, linje, id, navn
     assert [c.data_type for c in names] == ["s"] * len(evil)  # text, never a formula
     assert [c.value for c in names] == evil  # and shown as it was written
 
@@ -188,7 +193,9 @@ def test_excel_csv_bytes(tmp_path):
     data = sjekk(str(path), "--format", "csv", "--excel").stdout.encode("utf-8")
     assert data.startswith("\ufeff".encode())
     first = data.split(b"\r\n")[0].decode("utf-8-sig")
-    assert first == ";".join(["nr", "id", "navn", "ok", "anbefalte", "passet_tidligere", *SCHEMES, "mangler", "feil"])
+    assert first == ";".join(
+        ["nr", "linje", "id", "navn", "ok", "anbefalte", "passet_tidligere", *SCHEMES, "mangler", "feil"]
+    )
     assert data.count(b"\r\n") == 2 and b"\n" not in data.replace(b"\r\n", b"")
 
 
@@ -203,15 +210,16 @@ def test_an_excel_workbook_out(tmp_path):
     book = load_workbook(out)
     sheet = book.active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:L4"
+    assert sheet.auto_filter.ref == "A1:M4"
     header = [c.value for c in sheet[1]]
-    assert header[:6] == ["nr", "id", "navn", "ok", "anbefalte", "passet_tidligere"] and header[6:10] == SCHEMES
+    assert header[:7] == ["nr", "linje", "id", "navn", "ok", "anbefalte", "passet_tidligere"]
+    assert header[7:11] == SCHEMES
     verft = {h: c for h, c in zip(header, sheet[2], strict=True)}
     assert verft["bransjeprogram-maritim"].value == "aktuell"
     assert verft["bransjeprogram-maritim"].fill.start_color.rgb.endswith("C6EFCE")  # green
     bygg = {h: c for h, c in zip(header, sheet[3], strict=True)}
     assert bygg["bransjeprogram-industri-bygg"].fill.start_color.rgb.endswith("FFEB9C")  # yellow
-    assert sheet.column_dimensions["E"].width >= 40  # anbefalte
+    assert sheet.column_dimensions["F"].width >= 40  # anbefalte
     # A workbook never goes to a pipe; -o to a missing folder writes nothing.
     piped = sjekk(str(path), "--format", "xlsx")
     assert piped.returncode == 2 and "Gi filen med -o" in piped.stderr and piped.stdout == ""
@@ -286,23 +294,6 @@ def test_the_summary_counts(tmp_path, cli, way):
     assert "klynge: 3 poster" in summary
     table = run(str(path), "--format", "tabell", "--oppsummering", COLUMNS="120")
     assert "Oppsummering" in table.stdout and "Oppsummering" not in table.stderr
-
-
-def test_the_advisers_example_in_the_readme_is_what_soknad_prints(tmp_path):
-    """The README's walk for advisers: the template, three rows added, checked as CSV."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### For rådgivere") :]
-    block = section[section.index("```\n$ soknad sjekk medlemmer.csv") + 4 :]
-    block = block[: block.index("```")]
-    command, *shown = block.splitlines()
-    template = soknad("mal").stdout
-    path = tmp_path / "medlemmer.csv"
-    added = "3,Sveis AS,industri,hoyere,,,,\n4,Rør AS,bygg,fagskole,,finnes,,\n5,Feil AS,industrii,fagbrev,,,,\n"
-    path.write_text(template + added, encoding="utf-8")
-    args = command.removeprefix("$ soknad ").split()
-    result = soknad(*args, cwd=tmp_path)
-    assert result.returncode == 1  # one row has an error
-    assert (result.stdout + result.stderr).splitlines() == shown
 
 
 @pytest.mark.parametrize("excel", [False, True], ids=["csv", "excel"])
@@ -433,3 +424,47 @@ def test_the_template_reaches_a_real_member_list_and_the_result_prints_on_one_pa
     assert result.page_setup.fitToWidth == 1 and result.page_setup.fitToHeight == 0
     assert result.sheet_properties.pageSetUpPr.fitToPage is True
     assert result.print_title_rows == "$1:$1"  # the header row on every printed page
+
+
+def _with_stored_value(path, cell: str, xml_value: str, kind: str) -> None:
+    """Give a formula cell the value Excel would have stored with it (openpyxl stores none)."""
+    import zipfile
+
+    data = {}
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            data[name] = z.read(name)
+    sheet = data["xl/worksheets/sheet1.xml"].decode("utf-8")
+    start = sheet.index(f'<c r="{cell}">')
+    end = sheet.index("</c>", start)
+    formula = sheet[start:end].replace("<v />", "")
+    sheet = (
+        sheet[:start]
+        + f'<c r="{cell}" t="{kind}">'
+        + formula[len(f'<c r="{cell}">') :]
+        + f"<v>{xml_value}</v>"
+        + sheet[end:]
+    )
+    data["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+
+
+def test_a_formula_without_a_stored_value_is_an_error_that_names_the_cell(tmp_path):
+    """Issue 15 §3: never silently empty (which would read as «vet ikke»), in any column."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["id", "navn", "bransje", "behov", "klynge"])
+    sheet.append(["1", "Verft AS", "industri", '="hoy"&"ere"', True])  # no stored value
+    sheet.append(["=1+1", "Sveis AS", "industri", "fagskole", "=TRUE()"])  # two, one of them the id
+    sheet.append(["3", "Bygg AS", "bygg", '="fag"&"skole"', None])  # stored by «Excel» below
+    path = tmp_path / "formler.xlsx"
+    book.save(path)
+    _with_stored_value(path, "D4", "fagskole", "str")
+    rows = out_rows(sjekk(str(path), "--format", "csv", "--dato", "2021-09-01").stdout)
+    assert [(r["linje"], r["ok"]) for r in rows] == [("2", "nei"), ("3", "nei"), ("4", "ja")]
+    assert rows[0]["feil"].startswith("Cellen D2 (kolonnen 'behov') har en formel uten lagret verdi.")
+    assert rows[0]["navn"] == "Verft AS"  # the error row still says which company
+    assert rows[1]["feil"].startswith("Cellene A3 (kolonnen 'id'), E3 (kolonnen 'klynge') har en formel")
+    assert rows[2]["industrifagskolen"] == "aktuell"  # a stored value is read as the value

@@ -407,3 +407,34 @@ def test_a_yaml_syntax_error_shows_the_line_to_fix_with_the_lines_around_it(tmp_
         f"  > {broken} |     navn Ordning A",
         f"    {' ' * len(str(broken))} |     ^",
     ]
+
+
+def test_every_unknown_source_in_one_run_each_place_said_in_words(tmp_path):
+    """Issue 15 §6: all references to unknown sources at once; the place in words first,
+    the path in parentheses after it."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    text = text.replace(
+        "    kilde: artikkel\n    sitat: Sitat fra kilden.\n    tekst: Kontakt",
+        "    kilde: artikel\n    sitat: Sitat fra kilden.\n    tekst: Kontakt",
+    )
+    text = text.replace("      - id: bransje\n        kilde: artikkel", "      - id: bransje\n        kilde: artikkle")
+    text = text.replace("      art: igjen", "      art: igjen\n      omtrentlig_belop: ja", 1)
+    path = tmp_path / "kilder.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = soknad("valider", str(path))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(
+        "sjekkpunktet «kontakt», feltet «kilde» (sjekkpunkter[0].kilde): Ukjent kilde 'artikel'." in line
+        for line in lines
+    ), result.stderr
+    assert any(
+        "ordningen «ordning-a», vilkåret «bransje», feltet «kilde» (ordninger[0].vilkaar[0].kilde): Ukjent kilde 'artikkle'."
+        in line
+        for line in lines
+    ), result.stderr
+    assert any("ordningen «ordning-a», feltet «omtrentlig_belop» under «midler»" in line for line in lines), (
+        result.stderr
+    )
+    assert lines[-1].startswith("Fant 3 feil")
+    assert_no_traceback(result.stderr)

@@ -307,3 +307,21 @@ def test_one_csv_batch_of_the_whole_answer_space_equals_each_record_alone(tmp_pa
         assert {v["id"]: row[v["id"]] for v in want["vurderinger"]} == {
             v["id"]: v["status"] for v in want["vurderinger"]
         }, row
+
+
+def test_format_tabell_on_a_narrow_terminal_lists_the_records_and_cuts_no_name(cli):
+    """Under 100 columns the table would cut «Industrifagskolen»: a list instead."""
+    records = [
+        json.dumps({"id": "Verksted AS", "bransje": "industri", "behov": "fagskole", "tilbud": "finnes"}),
+        json.dumps({"id": "Feil AS", "bransje": "industrii"}),
+    ]
+    narrow = cli("sjekk", "--format", "tabell", "--dato", OPEN_DATE, input="\n".join(records), env={"COLUMNS": "80"})
+    lines = [line.rstrip() for line in narrow.stdout.splitlines()]
+    assert lines[:3] == ["Linje 1: Verksted AS", "  Anbefalt: Industrifagskolen", lines[2]]
+    assert lines[2].startswith("  Kanskje: Bransjeprogram for industri- og")
+    assert "Linje 2: Feil AS" in lines
+    error = lines[lines.index("Linje 2: Feil AS") + 1]
+    assert error.startswith("  Feil: bransje:") and "Anbefalt" not in error  # an error is not a recommendation
+    assert "…" not in narrow.stdout
+    wide = cli("sjekk", "--format", "tabell", "--dato", OPEN_DATE, input=records[0], env={"COLUMNS": "120"})
+    assert "Resultat per post" in wide.stdout and "│ Industrifagskolen │" in wide.stdout

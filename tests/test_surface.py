@@ -3,6 +3,7 @@ locales, and what the guide says without a terminal. Through the real CLI."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -153,7 +154,27 @@ def test_result_panels_keep_a_readable_width_on_a_wide_terminal(tmp_path):
     svar = tmp_path / "svar.json"
     svar.write_text(json.dumps({"bransje": "maritim", "behov": "hoyere"}), encoding="utf-8")
     out = soknad("veileder", "--svar", str(svar), "--dato", OPEN_DATE, COLUMNS="200").stdout
-    assert max(len(line) for line in out.splitlines()) <= 100
+    # Every line but the addresses, which are printed whole for the terminal to fold.
+    lines = [line for line in out.splitlines() if not re.match(r"\[\d+\] https://", line)]
+    assert max(len(line) for line in lines) <= 100
+
+
+@pytest.mark.parametrize("columns", ["40", "80", "200"])
+def test_the_result_never_breaks_an_address_or_an_amount(tmp_path, columns):
+    """Issue 15 §4: an address is whole on one line, an amount is never split."""
+    svar = tmp_path / "svar.json"
+    answers = {"bransje": ["industri", "bygg"], "behov": "fagbrev", "kompetanse": "ufaglaert", "praksis_aar": 3}
+    svar.write_text(json.dumps(answers), encoding="utf-8")
+    out = soknad("veileder", "--svar", str(svar), "--dato", OPEN_DATE, COLUMNS=columns).stdout
+    lines = out.splitlines()
+    # The sources are cited by number, and their addresses listed last, each whole.
+    assert "[1] https://www.norskindustri.no/dette-jobber-vi-med/kompetanse/aktuelt/" in out
+    addresses = [line for line in lines if line.startswith("[")]
+    assert addresses and all(re.fullmatch(r"\[\d+\] https://\S+", line) for line in addresses)
+    assert sum("https://" in line for line in lines) == len(addresses)  # nowhere else, never in pieces
+    assert "7\u00a0mill.\u00a0kr" in out  # a no-break space inside the amount: rich keeps it whole
+    for before, after in itertools.pairwise(lines):
+        assert not (re.search(r"\d$", before.rstrip(" │|")) and re.match(r"[│| ]*\s*(mill\.|kr|\d{3}\b)", after))
 
 
 @pytest.mark.parametrize("env", [{"TERM": "dumb"}, {"NO_COLOR": "1"}])
