@@ -13,8 +13,6 @@ bar on stderr, Ctrl-C and a closed pipe handled without losing or cutting a line
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -28,126 +26,23 @@ from typing import IO, Any, BinaryIO
 from . import engine
 from .answers import PASSTHROUGH, AnswerError, FieldError, clean, parse_record, passthrough_ok, unwrap_saved
 from .batch import RawRecord, read_records
-from .files import FileProblem, os_problem, silence_stdout, stdout_ascii
+from .checked import CACHE_FIELDS, Body, Checked, make_room
+from .files import FileProblem, os_problem, silence_stdout
 from .interrupt import exit_code
-from .jsonout import result_json
-from .model import AnswerValue, Question, Result, RuleBase
+from .model import AnswerValue, Question, RuleBase
 from .saved import adapt, changed_since
 from .sinks import CsvSink, JsonSink, Sink, XlsxSink
 from .tables import EMPTY, Table, TableStats, cell_value, read_csv, read_xlsx
-from .texts import deadline_text, later_mark, note_line, status_cell
+from .texts import deadline_text, later_mark, note_line
 
-_C1 = re.compile("[\u007f-\u009f\u2028\u2029]")
 _PROGRESS_MIN_BYTES = 1_000_000
 _CACHE_SIZE = 4096  # assessments; a JSON one is about 12 KB of text
 _TABLE_WIDTH = 100  # below this, `--format tabell` lists the records instead
 
 
-# Decided once per run: the cached assessment bodies are spliced into every line.
-ASCII_ONLY = stdout_ascii()
-
-
-def dumps_line(obj: dict[str, Any]) -> str:
-    """One JSON line."""
-    return _dumps(obj) + "\n"
-
-
-def _dumps(value: object) -> str:
-    """JSON text. C1 control characters are escaped too, so none reach a terminal raw."""
-    text = json.dumps(value, ensure_ascii=ASCII_ONLY)
-    if _C1.search(text):
-        text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text
-
-
-class Body:
-    """The assessment of one set of answers, and what each output and the summary use.
-
-    Its JSON is made the first time a JSON line needs it, so CSV and Excel do not pay for
-    it. It is kept as pieces, one per list element, shared with every other assessment that
-    has the same piece: a scheme's assessment, a checklist entry. An assessment is some 12 KB
-    of text, but most of it is the same from one set of answers to the next, so thousands of
-    cached assessments cost little memory.
-    """
-
-    def __init__(self, result: Result, pieces: dict[str, str]) -> None:
-        self.result: Result | None = result
-        self.recommended = result.recommended
-        self.earlier = result.earlier
-        self.statuses = tuple(a.status.value for a in result.assessments)  # in the rule base's order
-        self.missing = result.missing
-        # the CSV and Excel columns from `ok` to `feil`; a status says when its deadline passed
-        self.cells = (
-            "ja",
-            ", ".join(self.recommended),
-            ", ".join(self.earlier),
-            *(status_cell(a) for a in result.assessments),
-            ", ".join(self.missing),
-            "",
-        )
-        self.tally_key = (self.statuses, self.missing)
-        self._pieces = pieces
-        self._json: tuple[str, ...] | None = None
-
-    @property
-    def json(self) -> tuple[str, ...]:
-        """The JSON object's members after the record's own, ending the line: in pieces to join."""
-        if self._json is None:
-            assert self.result is not None
-            parts = ['"ok": true']
-            for name, value in result_json(self.result).items():
-                if isinstance(value, list) and value:
-                    parts.append(self._piece(f", {_dumps(name)}: ["))
-                    for i, item in enumerate(value):
-                        parts += [", "] if i else []
-                        parts.append(self._piece(_dumps(item)))
-                    parts.append("]")
-                else:
-                    parts.append(self._piece(f", {_dumps(name)}: {_dumps(value)}"))
-            parts.append("}\n")
-            self._json = tuple(parts)
-            self.result = None  # the pieces are all a JSON line needs from now on
-        return self._json
-
-    def _piece(self, text: str) -> str:
-        known = self._pieces.get(text)
-        if known is None:
-            _make_room(self._pieces, _CACHE_FIELDS)
-            known = self._pieces[text] = text
-        return known
-
-
-class Checked:
-    """One record checked: what the outputs and the summary need. The JSON line is made
-    only if asked for, so CSV and Excel output do not pay for it."""
-
-    __slots__ = ("body", "errors", "head")
-
-    def __init__(self, head: dict[str, Any], body: Body | None = None, errors: tuple[dict[str, Any], ...] = ()):
-        self.head = head
-        self.body = body
-        self.errors = errors
-
-    @property
-    def ok(self) -> bool:
-        return self.body is not None
-
-    @property
-    def fits(self) -> bool:
-        """Some scheme is recommended."""
-        return self.body is not None and bool(self.body.recommended)
-
-    @property
-    def line(self) -> str:
-        if self.body is not None:
-            return dumps_line(self.head)[:-2] + ", " + "".join(self.body.json)
-        return dumps_line({**self.head, "ok": False, "feil": list(self.errors)})
-
-
 _PASSTHROUGH = frozenset(PASSTHROUGH)
 Signature = tuple[tuple[str, AnswerValue], ...]
 _ABSENT = object()  # a question the record does not mention (distinct from null, "vet ikke")
-_CACHE_FIELDS = 65_536  # small entries: a field value, or a tuple of classes
 
 
 class _RowPlan:
@@ -210,7 +105,7 @@ class Checker:
             key = engine.signature(self.rules, answers)
         body = self._cache.get(key)
         if body is None:
-            _make_room(self._cache, _CACHE_SIZE)  # bounded: memory stays flat however many answers
+            make_room(self._cache, _CACHE_SIZE)  # bounded: memory stays flat however many answers
             body = self._cache[key] = self._body_uncached(answers)
         return body
 
@@ -260,7 +155,7 @@ class Checker:
             parsed = fields.get(key)
             if parsed is None:
                 parsed = self._parse_field(field, value)
-                _make_room(fields, _CACHE_FIELDS)
+                make_room(fields, CACHE_FIELDS)
                 fields[key] = parsed
             if isinstance(parsed, FieldError):
                 errors.append(parsed)
@@ -280,7 +175,7 @@ class Checker:
         in its column, and the codes of a row name its assessment (`_RowPlan`)."""
         plan = self._tables.get(table)
         if plan is None:
-            _make_room(self._tables, 64)
+            make_room(self._tables, 64)
             plan = self._tables[table] = _RowPlan(table.columns)
         names = []
         for name, i in plan.passthrough:
@@ -321,7 +216,7 @@ class Checker:
         if errors:
             return _errors(errors)
         body = self._body_of(classes, parsed_fields)
-        _make_room(plan.bodies, _CACHE_FIELDS)
+        make_room(plan.bodies, CACHE_FIELDS)
         plan.bodies[tuple(codes)] = body
         return body
 
@@ -337,11 +232,11 @@ class Checker:
         classes = plan.classes[column]
         code = classes.get((type(cls), cls))
         if code is None:
-            _make_room(classes, _CACHE_FIELDS)
+            make_room(classes, CACHE_FIELDS)
             code = classes[(type(cls), cls)] = next(self._codes)
         seen, code_of = plan.seen[column], plan.codes[column]
-        _make_room(seen, _CACHE_FIELDS)
-        _make_room(code_of, _CACHE_FIELDS)  # the two hold the same cells, in the same order
+        make_room(seen, CACHE_FIELDS)
+        make_room(code_of, CACHE_FIELDS)  # the two hold the same cells, in the same order
         entry = seen[cell] = (code, parsed)
         code_of[cell] = code
         return entry
@@ -356,7 +251,7 @@ class Checker:
             answers = {self._ids[p[0]]: p[2] for p in parsed_fields}
             if signature is None:
                 signature = engine.signature(self.rules, answers)
-                _make_room(self._signatures, _CACHE_FIELDS)
+                make_room(self._signatures, CACHE_FIELDS)
                 self._signatures[key] = signature
             body = self._cached_body(answers, signature)
         return body
@@ -394,13 +289,6 @@ class Checker:
             old = self.earlier(saved.version)
             head["endret_siden"] = changed_since(saved, old, self.rules, answers, self.today)
         return Checked(head, self._cached_body(answers))
-
-
-def _make_room(cache: dict[Any, Any], size: int) -> None:
-    """Drop the oldest entry of a full cache. Oldest first keeps what a batch still uses,
-    where clearing all would evaluate it again."""
-    if len(cache) >= size:
-        del cache[next(iter(cache))]
 
 
 def _errors(errors: list[FieldError]) -> tuple[dict[str, Any], ...]:

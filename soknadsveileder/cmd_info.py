@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from .answers import close_match
-from .cli import (
+from .command import (
     EXIT_USAGE,
     Command,
     DateOption,
@@ -157,7 +157,7 @@ def valider(
     regler: RulesOption = None,
 ) -> None:
     """Sjekk et regelverk: alle feil og advarsler med fil, linje og et råd."""
-    from .cli import EXIT_DATA, note_edited_checkout, rule_base_failed
+    from .command import EXIT_DATA, note_edited_checkout, rule_base_failed
     from .lint import lint
     from .problems import RuleBaseError
     from .rulebuilder import build_located

@@ -3,33 +3,13 @@
 import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from .cli import EXIT_USAGE, Command, DateOption, app, complete_from, err, fail, pipe_safe, today
-
-if TYPE_CHECKING:
-    from .model import RuleBase
+from .command import EXIT_USAGE, Command, DateOption, app, complete_from, fail, pipe_safe, read_rule_base, today
 
 EXIT_CHANGED = 1  # as `diff`: 0 the same, 1 different, 2 trouble
-
-
-def read_rule_base(spec: str) -> "RuleBase":
-    """A rule base from a file, or from git as REV:sti. Any problem is exit 2, as `diff` does."""
-    from .problems import RuleBaseError
-    from .rules import load_spec
-
-    try:
-        return load_spec(spec)
-    except RuleBaseError as e:
-        for issue in e.issues:
-            err(str(issue))
-        fail(
-            "Regelverket kan ikke leses, så det kan ikke sammenlignes.",
-            EXIT_USAGE,
-            "En git-revisjon skrives REV:sti, som HEAD:data/schemes.yaml; en fil kan sjekkes med «soknad valider».",
-        )
 
 
 @app.command(cls=Command)
@@ -96,7 +76,7 @@ def graf(
     ] = None,
 ) -> None:
     """Tegn flyten: spørsmålene i rekkefølge med når de stilles, og vilkårene for hver ordning."""
-    from .cli import load_rules
+    from .command import load_rules
     from .graph import dot, mermaid
 
     if format not in ("mermaid", "dot"):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from .cli import (
+from .command import (
     EXIT_DATA,
     EXIT_USAGE,
     Command,

@@ -29,7 +29,7 @@ from .files import OutputFile
 from .texts import about_result
 
 if TYPE_CHECKING:
-    from .checking import Body, Checked
+    from .checked import Body, Checked
     from .model import RuleBase
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -124,3 +124,29 @@ def test_a_maintainer_editing_the_checkout_is_told_which_file_is_in_use(installe
     assert listing.returncode == 0  # still the installed rules, said plainly
     assert f"Merk: {edited} er endret" in listing.stderr and f"--regler {edited}" in listing.stderr
     assert run(installed, "ordninger", "--json", cwd=tmp_path).stderr.count("Merk") == 0
+
+
+def test_every_import_points_down():
+    """Issue 15 §7: no import circle in the package, also not through an import inside a
+    function (which hides a circle from Python, not from a reader)."""
+    import ast
+
+    package = ROOT / "soknadsveileder"
+    imports: dict[str, set[str]] = {}
+    for path in package.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+        imports[path.stem] = found & {p.stem for p in package.glob("*.py")}
+    circles = []
+    for start in imports:
+        stack = [(start, [start])]
+        while stack:
+            module, path = stack.pop()
+            for nxt in imports[module]:
+                if nxt == start:
+                    circles.append(" → ".join([*path, start]))
+                elif nxt not in path:
+                    stack.append((nxt, [*path, nxt]))
+    assert not circles, circles
