@@ -182,6 +182,9 @@ def test_a_signal_at_a_prompt_stops_like_ctrl_c_and_saves_the_answers(tmp_path, 
     child.close()
     assert child.exitstatus == code, child.before
     assert "Traceback" not in (child.before or "")
+    # The same words for all three: not «Feil: Avbrutt.» for a signal and «Avbrutt.» for Ctrl-C.
+    said = screen.getvalue()
+    assert "Svarene så langt er lagret i" in said and "Avbrutt." in said and "Feil:" not in said
     assert json.loads(saved.read_text(encoding="utf-8"))["svar"] == {"bransje": ["industri"]}
     # The terminal is given back: a cursor that was hidden is shown again on the way out.
     # (The signal may come before the prompt has hidden it; then there is nothing to undo.)
