@@ -119,13 +119,23 @@ def parse_text(question: Question, text: str) -> AnswerValue:
         if word in _YES | _NO:
             raw = word in _YES
     elif question.type == "tall":
-        if re.fullmatch(r"[+-]?[0-9]+", text):
-            raw = int(text)
+        number = whole_number(text)
+        if isinstance(number, int):
+            raw = number
+        elif re.fullmatch(r"[+-]?[0-9]+[.,][0-9]+", number):
+            raw = number  # the number check says how to write it
         else:
             raise ValueError(f"Forventet et heltall, fant {show(text)}.")
     elif question.multiple and "," in text:
         raw = [part.strip() for part in text.split(",")]
     return parse_value(question, raw)
+
+
+def whole_number(text: str) -> int | str:
+    """A typed number as an int: «6», «6 år», «+3». Anything else comes back as it was, for
+    the parser to say what is wrong with it."""
+    bare = re.sub(r"\s*år$", "", text.strip(), flags=re.IGNORECASE)
+    return int(bare) if re.fullmatch(r"[+-]?[0-9]+", bare) else bare if bare != text.strip() else text
 
 
 def _choice(allowed: list[str], raw: str) -> str:
@@ -167,6 +177,9 @@ def _parse_number(question: Question, raw: object) -> int:
         value = int(raw)
     elif isinstance(raw, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", raw):
         raise ValueError(f"Forventet et heltall, fant teksten {show(raw)}. Skriv tallet uten anførselstegn.")
+    elif isinstance(raw, float | str) and re.fullmatch(r"\s*[+-]?[0-9]+[.,][0-9]+\s*", str(raw)):
+        whole = re.split(r"[.,]", str(raw).strip())[0]
+        raise ValueError(f"Skriv et helt tall, fant {show(raw)}; rund ned: {whole}.")
     else:
         raise ValueError(f"Forventet et heltall, fant {show(raw)}.")
     if question.minimum is not None and value < question.minimum:

@@ -24,7 +24,8 @@ def _arrow(change: Change, report: Report) -> str:
     if change.what == "status":
         return f"{name(change.scheme or '')}: {change.before} → {change.after}"
     if change.what == "rekkefølge":
-        return f"{name(change.before)} → {name(change.after)}"
+        before, after = (name(x) if x != "-" else "(ingen)" for x in (change.before, change.after))
+        return f"{before} → {after}"
     added = f"vises nå: {name(change.after)}" if change.after != "-" else ""
     removed = f"vises ikke lenger: {name(change.before)}" if change.before != "-" else ""
     return "; ".join(p for p in (added, removed) if p)

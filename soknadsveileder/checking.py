@@ -558,9 +558,10 @@ class TableSink(Sink):
         from rich.markup import escape
         from rich.table import Table
 
-        from .render import bullets, make_console, print_warnings
+        from .render import References, bullets, make_console, print_warnings
 
         console = make_console()
+        refs = References()
         print_warnings(console, engine.rule_base_warnings(self.rules, self.today))
         # A table where there is room for every word of a scheme's name; a list where there is
         # not, so that no name is ever cut («Industrifagskol…»).
@@ -610,11 +611,12 @@ class TableSink(Sink):
                     (
                         "•",
                         f"[bold]{escape(alt.name)}:[/bold] {escape(alt.text)}{later_mark(alt.source.year, year)} "
-                        f"({escape(alt.source.citation)})",
+                        f"({escape(refs.cite(alt.source))})",
                     )
                     for alt in self.rules.alternatives
                 )
             )
+        refs.print(console)  # the addresses whole, each on a line of its own
         if self.summary is not None:
             print_summary(console, self.rules, self.summary)
 

@@ -18,6 +18,7 @@ from .command import (
     complete_from,
     err,
     fail,
+    load_maintained,
     load_rules,
     pipe_safe,
     rules_for_completion,
@@ -128,7 +129,7 @@ def kilder(
     """Vis hver tekst brukeren kan lese, med kilden og sitatet fra kilden som støtter den."""
     from .claims import audit_markdown
 
-    text = audit_markdown(load_rules(regler))
+    text = audit_markdown(load_maintained(regler))
     if markdown or not sys.stdout.isatty():
         typer.echo(text, nl=False)
         return

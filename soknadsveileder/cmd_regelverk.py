@@ -54,8 +54,8 @@ def graf(
         Path | None,
         typer.Argument(
             metavar="FIL",
-            help="Regelverket som skal tegnes, som for «soknad valider». Standard: --regler, $SOKNAD_REGLER "
-            "eller det som følger med.",
+            help="Regelverket som skal tegnes, som for «soknad valider». Standard: --regler, $SOKNAD_REGLER, "
+            "data/schemes.yaml i arbeidskopien du står i hvis den er endret, eller det som følger med.",
             show_default=False,
         ),
     ] = None,
@@ -76,10 +76,10 @@ def graf(
     ] = None,
 ) -> None:
     """Tegn flyten: spørsmålene i rekkefølge med når de stilles, og vilkårene for hver ordning."""
-    from .command import load_rules
+    from .command import load_maintained
     from .graph import dot, mermaid
 
     if format not in ("mermaid", "dot"):
         fail(f"--format: ukjent format '{format}'.", EXIT_USAGE, "Bruk mermaid eller dot.")
-    rules = load_rules(fil or regler)
+    rules = load_maintained(fil or regler)
     typer.echo(mermaid(rules) if format == "mermaid" else dot(rules), nl=False)

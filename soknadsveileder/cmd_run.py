@@ -79,6 +79,23 @@ def _check_output_dir(path: Path | None, option: str) -> None:
         fail(f"{option} {path}: dette er en mappe, ikke en fil.", EXIT_USAGE)
 
 
+def _check_not_an_input(output: Path | None, inputs: list[Path]) -> None:
+    """-o must not be one of the files read: the result would replace the member list."""
+    if output is None or not output.exists():
+        return
+    for path in inputs:
+        try:
+            same = path.exists() and output.samefile(path)
+        except OSError:
+            same = False
+        if same:
+            fail(
+                f"-o {output} er den samme filen som leses inn ({path}); resultatet ville erstattet den.",
+                EXIT_USAGE,
+                "Skriv resultatet til en annen fil, for eksempel -o resultat.xlsx.",
+            )
+
+
 def _still_to_ask(rules: "RuleBase", given: "dict[str, AnswerValue]") -> list[str]:
     """The questions the guide would ask, in order, if each were answered «vet ikke»."""
     from . import engine
@@ -359,6 +376,7 @@ def sjekk(
             "Gi filen med -o, for eksempel -o resultat.xlsx.",
         )
     _check_output_dir(utfil, "-o")
+    _check_not_an_input(utfil, filer or [])
     when = today(dato)
     rules = load_rules(regler)
     options = Options(

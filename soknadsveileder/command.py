@@ -230,6 +230,20 @@ def rule_base_failed(e: "RuleBaseError") -> NoReturn:
     raise typer.Exit(EXIT_USAGE if unreadable else EXIT_DATA) from None
 
 
+def load_maintained(path: Path | None) -> "RuleBase":
+    """The rule base for a maintainer's command (`valider`, `kilder`, `graf`): the file given,
+    or else the checkout's data/schemes.yaml when it has been edited, as `valider` does. A
+    maintainer in the middle of the yearly update means the file being edited."""
+    from .rules import edited_checkout_file
+
+    if path is None:
+        edited = edited_checkout_file(Path.cwd())
+        if edited is not None:
+            err(f"Merk: {edited} er endret; bruker den, ikke regelverket som ble installert.")
+            return load_rules(edited, quiet=True)
+    return load_rules(path)
+
+
 def note_edited_checkout() -> Path | None:
     """Warn when the checkout's data/schemes.yaml differs from the rule base in use.
 

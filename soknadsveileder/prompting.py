@@ -155,18 +155,21 @@ def _plain() -> bool:
     return os.environ.get("TERM") == "dumb"
 
 
-def ask(question: Question, current: AnswerValue = None) -> AnswerValue:
-    """Ask one question and return the parsed answer (None for "vet ikke")."""
+def ask(question: Question, current: AnswerValue = None, answered: bool = False) -> AnswerValue:
+    """Ask one question and return the parsed answer (None for "vet ikke").
+
+    `answered` says that `current` is the user's answer, so None is «Vet ikke» and the
+    prompt starts there, not on the first choice."""
     say(question.help, "italic fg:ansibrightblack")
     if _plain():
-        return _ask_plain(question, current)
+        return _ask_plain(question, current, answered)
     if question.type == "tall":
         return _ask_number(question, current)
     if question.multiple:
-        return _ask_several(question, current)
+        return _ask_several(question, current, answered)
     marks = _marks()
     options = [_choice(label, value, 3) for label, value in _options(question)]
-    default = _choice_value(question, current)
+    default = _UNKNOWN if answered and current is None else _choice_value(question, current)
     with _fitted(marks):
         prompt = questionary.select(
             question.text,
@@ -200,9 +203,11 @@ def _marks() -> _Marks:
     return _Marks(not terminal_unicode())
 
 
-def _ask_several(question: Question, current: AnswerValue) -> AnswerValue:
+def _ask_several(question: Question, current: AnswerValue, answered: bool = False) -> AnswerValue:
     """A checkbox: one or more values, or «Vet ikke» alone."""
-    chosen = set(current) if isinstance(current, tuple) else set()
+    chosen: set[object] = set(current) if isinstance(current, tuple) else set()
+    if answered and current is None:
+        chosen.add(None)  # «Vet ikke» ticked
     marks = _marks()
     indent = 3 + len(marks.on) + 1  # « » », the box and a space
     options = [_choice(label, value, indent, value in chosen) for label, value in _options(question)]
@@ -362,9 +367,9 @@ def _input(prompt: str) -> str:
     return line.rstrip("\n")
 
 
-def _ask_plain(question: Question, current: AnswerValue) -> AnswerValue:
+def _ask_plain(question: Question, current: AnswerValue, answered: bool = False) -> AnswerValue:
     """One question as numbered lines, read with input(): no escape codes at all."""
-    now = f" (nå: {question.label_for(current)})" if current is not None else ""
+    now = f" (nå: {question.label_for(current)})" if current is not None or answered else ""
     if question.type == "tall":
         prompt = f"{question.text}{now} Skriv et tall" + (
             ", eller ingenting for «vet ikke»" if question.allow_unknown else ""
@@ -458,7 +463,7 @@ def collect(rules: RuleBase, given: Mapping[str, AnswerValue]) -> dict[str, Answ
             if change is None:
                 return answers
             question = rules.question(change)
-            answers[change] = ask(question, answers.get(change))
+            answers[change] = ask(question, answers.get(change), answered=change in answers)
             prune(rules, answers)
     except (KeyboardInterrupt, EOFError, OSError) as e:
         hold()
@@ -480,6 +485,7 @@ def offer_to_save(what: str, suggestion: Path) -> Path | None:
             name = _text("Filnavn:", name).strip()
             path = Path(name).expanduser()
             if not name:
+                say("Ingen filnavn: ingenting ble lagret.")
                 return None
             if path.is_dir():
                 say(f"{path} er en mappe. Skriv navnet på en fil.")

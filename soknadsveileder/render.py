@@ -48,8 +48,16 @@ _BAR_WIDTH = 10
 rich._wrap.re_word = re.compile(r"[ \t\n\r\f\v]*[^ \t\n\r\f\v]+[ \t\n\r\f\v]*")
 
 
+# The spaces inside an amount as a maintainer types it («750 000 kr», «20 mill. kr»): they
+# become no-break spaces on screen, so an amount in a rule-base text is never split either.
+_AMOUNT_SPACE = re.compile(
+    r"(?<=\d) (?=\d{3}(?!\d))|(?<=\d) (?=(?:kr|kroner|mill\.|millioner)(?!\w))|(?<=mill\.) (?=kr)"
+)
+
+
 def esc(text: str) -> str:
-    return escape(text)
+    """Text from the rule base or a user, safe for rich markup, amounts kept whole."""
+    return escape(_AMOUNT_SPACE.sub("\u00a0", text))
 
 
 class _Console(Console):
@@ -63,6 +71,16 @@ class _Console(Console):
     def encoding(self) -> str:
         # rich draws ASCII boxes when the encoding is not UTF-8; the locale counts too.
         return super().encoding if terminal_unicode() else "ascii"
+
+
+def heading(console: Console, title: str) -> None:
+    """A section heading: a rule with the title in it where it fits, and otherwise the title
+    wrapped between words above a plain rule. rich would cut it («utlys…»)."""
+    if Text.from_markup(title).cell_len + 6 <= console.width:
+        console.rule(title)
+    else:
+        console.print(title)
+        console.rule()
 
 
 class Marks:
@@ -92,7 +110,7 @@ class References:
     def print(self, console: Console) -> None:
         if not self.cited:
             return
-        console.rule("[bold]Adressene til kildene[/bold]")
+        heading(console, "[bold]Adressene til kildene[/bold]")
         for n, source in self.cited.values():
             console.print(Text(f"[{n}] {source.url}"), soft_wrap=True)
 
@@ -145,7 +163,7 @@ def deadline_short(d: DeadlineState) -> str:
         return "ukjent"
     date = ("ca. " if d.approximate else "") + d.date.strftime("%d.%m.%Y")
     if d.earliest is not None:
-        date = d.earliest.strftime("%d.%m.") + " el.\n" + date
+        date = d.earliest.strftime("%d.%m.") + " eller\n" + date
     phase = deadline_phase(d)
     if d.passed:
         return f"{date}\n[red]{phase}[/red]"
@@ -325,7 +343,7 @@ def result_screen(
         console.print(Panel(Text("\n".join(lines)), title="Siden svarene ble lagret", border_style="cyan"))
     by_status = {s: [a for a in result.assessments if a.status is s] for s in Status}
 
-    console.rule("[bold green]Anbefalte ordninger[/bold green]")
+    heading(console, "[bold green]Anbefalte ordninger[/bold green]")
     if not result.recommended:
         console.print(esc(nothing_fits(result)))
     for rank, sid in enumerate(result.recommended, 1):
@@ -335,7 +353,7 @@ def result_screen(
         console.print(Panel(body, border_style="red" if a.deadline.passed else "green", expand=True))
 
     if result.earlier:
-        console.rule(f"[bold]{esc(earlier_heading(result))}[/bold]")
+        heading(console, f"[bold]{esc(earlier_heading(result))}[/bold]")
         console.print(esc(EARLIER_INTRO))
         for sid in result.earlier:
             a = result.assessment(sid)
@@ -344,7 +362,7 @@ def result_screen(
             console.print(Panel(body, border_style="yellow", expand=True))
 
     if by_status[Status.KANSKJE]:
-        console.rule("[bold yellow]Kanskje aktuelle[/bold yellow]")
+        heading(console, "[bold yellow]Kanskje aktuelle[/bold yellow]")
         for a in by_status[Status.KANSKJE]:
             console.print(f"[bold]? {esc(a.scheme.name)}[/bold]")
             rows = [
@@ -354,7 +372,7 @@ def result_screen(
             console.print(bullets(rows + _facts(a, result.date, refs)))
 
     if by_status[Status.IKKE_AKTUELL]:
-        console.rule("[bold]Passer ikke[/bold]")
+        heading(console, "[bold]Passer ikke[/bold]")
         rows = []
         for a in by_status[Status.IKKE_AKTUELL]:
             reason, source = first_failure(a)
@@ -365,7 +383,7 @@ def result_screen(
         console.print(bullets(rows))
 
     if result.alternatives:
-        console.rule("[bold]Andre muligheter[/bold]")
+        heading(console, "[bold]Andre muligheter[/bold]")
         rows = [
             (
                 "•",
@@ -376,7 +394,7 @@ def result_screen(
         ]
         console.print(bullets(rows))
 
-    console.rule("[bold]Sjekkliste[/bold]")
+    heading(console, "[bold]Sjekkliste[/bold]")
     if not result.checklist:
         later = " Avklar først det som står under «Kanskje aktuelle»." if by_status[Status.KANSKJE] else ""
         console.print("Ingen sjekkliste, siden ingen ordning er anbefalt." + later)

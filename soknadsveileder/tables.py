@@ -7,9 +7,11 @@ checks it, and its errors name the column (the field) and the row (`linje`):
 * an empty cell is "vet ikke";
 * a yes/no cell takes ja, nei, true or false, in any case; a number cell a whole number;
 * a cell may hold several values separated by commas (``industri, maritim``);
-* a column the rule base does not know is reported as JSON's unknown field is, with a
-  «mente du» hint; a column named twice, or a row with more cells than the header, makes
-  the row an error line; a completely empty row is skipped and counted.
+* a column the rule base does not know is left out, with one note on stderr; one that
+  looks like a misspelt question is reported as JSON's unknown field is, with a «mente du»
+  hint, on each row that fills it in;
+* a column named twice, or a row with more cells than the header, makes the row an error
+  line; a completely empty row is skipped and counted.
 
 CSV is UTF-8, with or without a byte-order mark. A line that is not valid UTF-8 is read as
 Windows-1252, as older Norwegian Excel writes it, and that is said once on stderr. The
@@ -19,17 +21,15 @@ delimiter is ``;`` (Norwegian Excel) or ``,``, whichever the header uses.
 from __future__ import annotations
 
 import csv
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from .answers import PASSTHROUGH
+from .answers import PASSTHROUGH, whole_number
 from .batch import RawRecord
 from .model import Question, RuleBase
 
-_INTEGER = re.compile(r"[+-]?[0-9]+")
 _YES = frozenset({"ja", "true"})
 _NO = frozenset({"nei", "false"})
 
@@ -71,7 +71,7 @@ def cell_value(question: Question | None, value: object) -> object:
     if kind == "ja_nei":
         word = text.lower()
         return True if word in _YES else False if word in _NO else text
-    return int(text) if _INTEGER.fullmatch(text) else text
+    return whole_number(text)
 
 
 EMPTY = object()
@@ -102,7 +102,7 @@ class Table:
         # «ID», «Navn» and «Bransje» as people write them: case and spaces do not count.
         known = {name.casefold(): name for name in [*self.questions, *PASSTHROUGH]}
         self.header = [known.get(" ".join(name.casefold().split()), name) for name in self.header]
-        self.columns = [(name, self.questions.get(name)) for name in self.header]
+        ignored: set[str] = set()
         seen: dict[str, int] = {}
         for i, name in enumerate(self.header, 1):
             if name in seen:
@@ -110,9 +110,17 @@ class Table:
                 self.stats.header_notes.append(f"{self.source}: rad {line}: {self.duplicate}")
             seen.setdefault(name, i)
             if name and name not in self.questions and name not in PASSTHROUGH:
+                # A member list has columns of its own (org.nr., kontaktperson, kommentar): those
+                # are left alone. A misspelt question is not: its answers would be lost, so the
+                # rows that fill it in get an error that says so.
                 close = close_match(name, [*self.questions, *PASSTHROUGH])
-                hint = f" Mente du '{close}'?" if close else ""
-                self.stats.header_notes.append(f"{self.source}: rad {line}: ukjent kolonne '{name}'.{hint}")
+                if close:
+                    note = f"ukjent kolonne '{name}'. Mente du '{close}'? Rader med noe i den får en feil."
+                else:
+                    ignored.add(name)
+                    note = f"kolonnen '{name}' er ikke et spørsmål, og blir ikke lest."
+                self.stats.header_notes.append(f"{self.source}: rad {line}: {note}")
+        self.columns = [("" if name in ignored else name, self.questions.get(name)) for name in self.header]
 
     def record(self, cells: list[object], line: int) -> RawRecord | None:
         unworked = [(name, c) for (name, _), c in zip(self.columns, cells, strict=False) if isinstance(c, Unworked)]

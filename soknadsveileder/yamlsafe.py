@@ -177,7 +177,9 @@ _YAML_PROBLEMS = [
     ("expected <block end>", "innrykket stemmer ikke med linjene rundt."),
     (
         "mapping values are not allowed here",
-        "kolon på et sted der det ikke kan stå. Sett teksten i anførselstegn hvis den inneholder «: ».",
+        "kolon på et sted der det ikke kan stå. Oftest er innrykket feil: sjekk at linjen, og linjen "
+        "over, står like langt inn som nøklene ved siden av. Står det en tekst med «: », sett den i "
+        "anførselstegn.",
     ),
     ("cannot start any token", "et tegn som ikke kan starte en verdi her (tabulator? bruk mellomrom)."),
     ("could not find expected ':'", "mangler kolon etter en nøkkel."),

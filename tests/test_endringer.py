@@ -238,3 +238,15 @@ def test_ids_are_never_broken_across_lines(cli):
         head = identifier.split("-")[0] + "-"
         assert f"{head}\n" not in text, identifier
     assert "kn-klynger-2021" in flat
+
+
+def test_an_empty_order_is_said_as_none_not_a_dash():
+    """«- - → Industrifagskolen» broke the Markdown list (first hour): «(ingen) → …»."""
+    from soknadsveileder.changes import Change, Report
+    from soknadsveileder.changes_report import report_markdown
+
+    change = Change("rekkefølge", None, "-", "industrifagskolen", ["bransje har industri"], 3)
+    report = Report("1", "2", 10, [change], [], [], [], [], [], [], names={"industrifagskolen": "Industrifagskolen"})
+    text = report_markdown(report, "gammel.yaml", "ny.yaml", 0.1)
+    assert "- (ingen) → Industrifagskolen (3 svarsett), når:" in text
+    assert "- - " not in text

@@ -125,6 +125,15 @@ def test_a_maintainer_editing_the_checkout_is_told_which_file_is_in_use(installe
     assert f"Merk: {edited} er endret" in listing.stderr and f"--regler {edited}" in listing.stderr
     assert run(installed, "ordninger", "--json", cwd=tmp_path).stderr.count("Merk") == 0
 
+    # The maintainer's other commands in the yearly update (steps 4 and 5) read the edited
+    # file too, as `valider` does: the source review and the diagram must be of the new rules.
+    edited.write_text(original.replace('versjon: "2026.2"', 'versjon: "2027.1"'), encoding="utf-8")
+    review = run(installed, "kilder", "--markdown", cwd=checkout)
+    assert review.stdout.startswith("# Kildegjennomgang: regelverk 2027.1"), review.stdout[:80]
+    assert f"Merk: {edited} er endret; bruker den" in review.stderr
+    graph = run(installed, "graf", cwd=checkout)
+    assert graph.returncode == 0 and f"Merk: {edited} er endret; bruker den" in graph.stderr
+
 
 def test_every_import_points_down():
     """Issue 15 §7: no import circle in the package, also not through an import inside a

@@ -107,3 +107,27 @@ def test_ctrl_c_stops_with_the_answers_so_far(rules, keys, so_far):
     with typed(keys), pytest.raises(prompting.Interrupted) as stop:
         prompting.collect(rules, {})
     assert stop.value.answers == so_far
+
+
+def test_changing_a_vet_ikke_answer_starts_on_vet_ikke(rules):
+    """From the review, «Endre» on a «Vet ikke» answer starts on «Vet ikke», not on the first
+    choice: Enter alone keeps the answer (a first-hour finding)."""
+    keys = INDUSTRI + DOWN * 3 + ENTER + DOWN * 2 + ENTER  # behov: Vet ikke; klynge: Vet ikke
+    keys += DOWN * 2 + ENTER  # review: change «behov»
+    keys += ENTER  # keep what it was
+    keys += DOWN * 3 + ENTER  # review again: change «klynge» (a yes/no with «Vet ikke»)
+    keys += ENTER + ENTER  # keep it; then «Vis resultatet»
+    with typed(keys):
+        answers = prompting.collect(rules, {})
+    assert answers == {"bransje": ("industri",), "behov": None, "klynge": None}
+
+
+def test_years_typed_with_a_unit_or_a_fraction(rules):
+    from soknadsveileder.answers import parse_text
+
+    years = rules.question("praksis_aar")
+    assert parse_text(years, "6 år") == 6 and parse_text(years, " 6 ÅR ") == 6
+    with pytest.raises(ValueError, match=r'Skriv et helt tall, fant "6,5"; rund ned: 6\.'):
+        parse_text(years, "6,5")
+    with pytest.raises(ValueError, match="Forventet et heltall"):
+        parse_text(years, "seks år")

@@ -468,3 +468,42 @@ def test_a_formula_without_a_stored_value_is_an_error_that_names_the_cell(tmp_pa
     assert rows[0]["navn"] == "Verft AS"  # the error row still says which company
     assert rows[1]["feil"].startswith("Cellene A3 (kolonnen 'id'), E3 (kolonnen 'klynge') har en formel")
     assert rows[2]["industrifagskolen"] == "aktuell"  # a stored value is read as the value
+
+
+def test_years_as_people_type_them(tmp_path):
+    """«3 år» is 3; «2,5» is refused with a message that says what to write (first hour)."""
+    path = tmp_path / "aar.csv"
+    path.write_text(
+        "id;bransje;behov;kompetanse;praksis_aar\n1;industri;fagbrev;ufaglaert;3 år\n2;industri;fagbrev;ufaglaert;2,5\n",
+        encoding="utf-8",
+    )
+    rows = out_rows(sjekk(str(path), "--format", "csv", "--dato", "2021-09-01").stdout)
+    assert rows[0]["ok"] == "ja"
+    assert rows[1]["feil"] == 'praksis_aar: Skriv et helt tall, fant "2,5"; rund ned: 2.'
+
+
+def test_own_columns_are_left_alone_and_a_misspelt_question_is_not(tmp_path):
+    """A member list has columns of its own; a typo in a question's column loses answers."""
+    path = tmp_path / "liste.csv"
+    path.write_text(
+        "ID;Navn;Bransje;Kommentar;Org.nr;Kompetense\n1;A AS;Industri;ring i mars;123;\n2;B AS;Bygg;;;ufaglært\n",
+        encoding="utf-8",
+    )
+    result = sjekk(str(path), "--format", "csv", "--dato", "2021-09-01")
+    rows = out_rows(result.stdout)
+    assert [(r["navn"], r["ok"]) for r in rows] == [("A AS", "ja"), ("B AS", "nei")]
+    assert rows[1]["feil"] == "Kompetense: Ukjent felt 'Kompetense'. Mente du 'kompetanse'?"
+    assert (
+        result.stderr.count("Kommentar") == 1 and "'Kommentar' er ikke et spørsmål, og blir ikke lest" in result.stderr
+    )
+    assert "Mente du 'kompetanse'? Rader med noe i den får en feil." in result.stderr
+
+
+def test_the_output_is_never_one_of_the_inputs(tmp_path):
+    """`soknad sjekk liste.csv -o liste.csv` would replace the member list with the result."""
+    path = tmp_path / "liste.csv"
+    original = "id;bransje\n1;industri\n"
+    path.write_text(original, encoding="utf-8")
+    result = sjekk(str(path), "-o", str(path))
+    assert result.returncode == 2 and "er den samme filen som leses inn" in result.stderr
+    assert path.read_text(encoding="utf-8") == original

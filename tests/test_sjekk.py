@@ -325,3 +325,18 @@ def test_format_tabell_on_a_narrow_terminal_lists_the_records_and_cuts_no_name(c
     assert "…" not in narrow.stdout
     wide = cli("sjekk", "--format", "tabell", "--dato", OPEN_DATE, input=records[0], env={"COLUMNS": "120"})
     assert "Resultat per post" in wide.stdout and "│ Industrifagskolen │" in wide.stdout
+
+
+def test_format_tabell_prints_each_address_whole(cli):
+    """The other possibilities cite their sources; an address is never broken (first hour)."""
+    record = json.dumps({"id": "X", "bransje": "annen"})
+    out = cli("sjekk", "--format", "tabell", "--dato", "2026-12-03", input=record, env={"COLUMNS": "80"}).stdout
+    assert "Adressene til kildene" in out
+    lines = [line for line in out.splitlines() if "https://" in line]
+    assert lines and all(
+        line.split(" ", 1)[1].startswith("https://") and " " not in line.split(" ", 1)[1] for line in lines
+    )
+    assert any(
+        line.endswith("kd/nyheter/2021/nytt-bransjeprogram/id2872782/") and "regjeringen.no/no/dokumentarkiv" in line
+        for line in lines
+    )

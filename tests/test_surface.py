@@ -160,12 +160,13 @@ def test_result_panels_keep_a_readable_width_on_a_wide_terminal(tmp_path):
 
 
 @pytest.mark.parametrize("columns", ["40", "80", "200"])
-def test_the_result_never_breaks_an_address_or_an_amount(tmp_path, columns):
+@pytest.mark.parametrize("dato", [OPEN_DATE, "2026-12-03"])  # every deadline open, every one passed
+def test_the_result_never_breaks_an_address_or_an_amount(tmp_path, columns, dato):
     """Issue 15 §4: an address is whole on one line, an amount is never split."""
     svar = tmp_path / "svar.json"
     answers = {"bransje": ["industri", "bygg"], "behov": "fagbrev", "kompetanse": "ufaglaert", "praksis_aar": 3}
     svar.write_text(json.dumps(answers), encoding="utf-8")
-    out = soknad("veileder", "--svar", str(svar), "--dato", OPEN_DATE, COLUMNS=columns).stdout
+    out = soknad("veileder", "--svar", str(svar), "--dato", dato, COLUMNS=columns).stdout
     lines = out.splitlines()
     # The sources are cited by number, and their addresses listed last, each whole.
     assert "[1] https://www.norskindustri.no/dette-jobber-vi-med/kompetanse/aktuelt/" in out
@@ -173,6 +174,7 @@ def test_the_result_never_breaks_an_address_or_an_amount(tmp_path, columns):
     assert addresses and all(re.fullmatch(r"\[\d+\] https://\S+", line) for line in addresses)
     assert sum("https://" in line for line in lines) == len(addresses)  # nowhere else, never in pieces
     assert "7\u00a0mill.\u00a0kr" in out  # a no-break space inside the amount: rich keeps it whole
+    assert "…" not in out  # no heading or text cut short (rich cut long headings: «utlys…»)
     for before, after in itertools.pairwise(lines):
         assert not (re.search(r"\d$", before.rstrip(" │|")) and re.match(r"[│| ]*\s*(mill\.|kr|\d{3}\b)", after))
 
