@@ -25,6 +25,7 @@ class Claim:
     source: Source
     quote: str
     year: int | None = None  # a history entry's year: a number the text may use freely
+    part: object = None  # what in the rule base the text is, for a warning's line number
 
 
 def scheme_claims(rules: RuleBase, scheme: Scheme) -> Iterator[Claim]:
@@ -40,19 +41,20 @@ def scheme_claims(rules: RuleBase, scheme: Scheme) -> Iterator[Claim]:
         "etter_fristen": scheme.after_deadline,
     }
     g = scheme.name
+    parts: dict[str, object] = {"midler": scheme.funds, "frist": scheme.deadline}
     for e in scheme.evidence:
-        yield Claim(g, EVIDENCE_FIELDS[e.field], facts[e.field], e.source, e.quote)
+        yield Claim(g, EVIDENCE_FIELDS[e.field], facts[e.field], e.source, e.quote, part=parts.get(e.field, e))
     for c in scheme.criteria:
         text = f"Aktuell når {c.requirement}. Oppfylt: «{c.holds_text}» Ikke oppfylt: «{c.fails_text}»"
-        yield Claim(g, f"Vilkår «{c.id}»", text, c.source, c.quote)
+        yield Claim(g, f"Vilkår «{c.id}»", text, c.source, c.quote, part=c)
         for u in c.unclear:
-            yield Claim(g, f"Uklart for vilkår «{c.id}»", u.text, u.source, u.quote)
+            yield Claim(g, f"Uklart for vilkår «{c.id}»", u.text, u.source, u.quote, part=u)
     for r in scheme.ranking:
-        yield Claim(g, "Rangering", r.text, r.source, r.quote)
+        yield Claim(g, "Rangering", r.text, r.source, r.quote, part=r)
     for n in scheme.notes:
-        yield Claim(g, "Merknad", n.text, n.source, n.quote)
+        yield Claim(g, "Merknad", n.text, n.source, n.quote, part=n)
     for h in scheme.history:
-        yield Claim(g, f"Historikk {h.year}", h.text, h.source, h.quote, h.year)
+        yield Claim(g, f"Historikk {h.year}", h.text, h.source, h.quote, h.year, part=h)
     for item_id in scheme.checklist:
         item = rules.checklist_items[item_id]
         yield Claim(g, f"Sjekkpunkt «{item.id}»", item.text, item.source, item.quote)

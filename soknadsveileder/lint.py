@@ -265,9 +265,12 @@ def _quotes_without_numbers(located: Located) -> Iterator[LintWarning]:
         missing = missing_numbers(found)
         if missing:
             owner = owners.get(found[0].group)
+            # The line of the text itself where it is known (the funds, a note), else its scheme.
+            part = found[0].part
+            line = located.lines.get(id(part)) if part is not None else None
             yield LintWarning(
                 "sitat-uten-tall",
-                located.line(owner) if owner is not None else 1,
+                line or (located.line(owner) if owner is not None else 1),
                 f"{found[0].group}, {kind}: tallene {', '.join(sorted(missing))} står ikke i sitatet.",
                 "sitatet skal inneholde tallene teksten bygger på; rett teksten eller sitatet",
             )

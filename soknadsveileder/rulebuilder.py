@@ -462,6 +462,9 @@ class _Builder(NodeReader):
         level = get("nivaa", self.level)
         funds = get("midler", self.funds)
         deadline = get("frist", self.deadline)
+        for key, part in (("midler", funds), ("frist", deadline)):
+            if part is not None:  # a warning about the funds or the deadline points at them
+                self.lines[id(part)] = f[key][0].start_mark.line + 1
         own = get("kilder", self.source_refs)
         criteria = history = None
         if own is not None:
@@ -703,7 +706,11 @@ class _Builder(NodeReader):
             )
             return None
         cited = self.cited(f, path, own)
-        return Evidence(field, *cited) if field is not None and cited is not None else None
+        if field is None or cited is None:
+            return None
+        built = Evidence(field, *cited)
+        self.lines[id(built)] = node.start_mark.line + 1
+        return built
 
     def checklist_refs(self, node: Node, path: str, items: dict[str, ChecklistItem]) -> tuple[str, ...] | None:
         located = self.located(node, path, self.text, non_empty=True)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .helpers import TESTS
+from .helpers import ROOT, TESTS, soknad
 
 LINT = TESTS / "regler" / "lint"
 FIXTURES = sorted(p for p in LINT.glob("*.yaml") if p.name != "ren.yaml")
@@ -61,3 +61,20 @@ def test_a_deadline_after_oppdatert_is_an_ordinary_yearly_update(cli, tmp_path):
     result = cli("valider", str(path))
     assert result.exit_code == 0, result.stderr
     assert "oppdatert" not in result.stderr  # the minimal file's own warnings are of other kinds
+
+
+def test_a_number_missing_from_its_quote_is_reported_at_the_text_itself(tmp_path):
+    """The warning points at «midler:», the text the maintainer changed, not at the start of
+    the scheme 20 lines up (first hour)."""
+    text = (ROOT / "data" / "schemes.yaml").read_text(encoding="utf-8")
+    start = text.index("  - id: industrifagskolen\n")
+    at = text.index("      belop: 20000000\n", start)
+    edited = text[:at] + "      belop: 25000000\n" + text[at + len("      belop: 20000000\n") :]
+    midler_line = edited[:at].count("\n")  # the line above «belop» is «midler:», 1-based
+    assert edited.splitlines()[midler_line - 1] == "    midler:"
+    path = tmp_path / "schemes.yaml"
+    path.write_text(edited, encoding="utf-8")
+    result = soknad("valider", str(path))
+    assert (
+        f"{path}:{midler_line}: advarsel: Industrifagskolen, Midler: tallene 25 står ikke i sitatet." in result.stderr
+    )
