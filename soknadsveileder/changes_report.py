@@ -47,7 +47,10 @@ def _sections(report: Report) -> list[tuple[str, list[str]]]:
         if lines:
             out.append((_TITLES[what], lines))
     if report.facts:
-        facts = [f"{report.name(sid)}: {fact}: {before} → {after}" for sid, fact, before, after in report.facts]
+        facts = [
+            f"{report.name(sid)}: {fact}: {before or '(ingen)'} → {after or '(ingen)'}"
+            for sid, fact, before, after in report.facts
+        ]
         out.append(("Fakta", facts))
     added_removed = [f"ny ordning: {report.name(s)} ({s})" for s in report.schemes_added]
     added_removed += [f"fjernet ordning: {report.name(s)} ({s})" for s in report.schemes_removed]

@@ -1,0 +1,166 @@
+"""Golden files: every output surface of `soknad`, as a person read and approved it.
+
+Each case runs the real command (a subprocess, as a user's shell would) and turns what it
+wrote into text: stdout, a file it wrote, or an Excel workbook read back cell by cell. The
+test (`tests/test_golden.py`) compares that text with `tests/golden/<name>`, a file that was
+read and approved by hand. A test never writes a golden file. To see what changed, and to
+approve it:
+
+    .venv/bin/python -m tests.golden            # show the diff of every golden file that differs
+    .venv/bin/python -m tests.golden --godta    # show it, then write the new files
+
+Then read `git diff tests/golden/` once more before committing: approving is a person's job.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .helpers import ROOT, TESTS, soknad
+
+GOLDEN = TESTS / "golden"
+MINIMAL = TESTS / "regler" / "minimal.yaml"
+MINIMAL_NEW = GOLDEN / "regler" / "minimal-ny.yaml"
+WIDTH = "100"  # the terminal result at a fixed width
+
+# A shipyard that wants its unskilled workers to take a trade certificate: industri and
+# maritim, the example the README and the docs use too.
+VERFT = {"bransje": ["industri", "maritim"], "behov": "fagbrev", "kompetanse": "ufaglaert", "praksis_aar": 6}
+# A cluster of industrial companies that need short university modules.
+KLYNGE = {"bransje": ["industri"], "behov": "hoyere", "klynge": True}
+# Nothing known beyond the sector: every scheme a «kanskje» or a «passer ikke».
+UKJENT = {"bransje": ["bygg"], "behov": None}
+
+MEMBERS = (
+    "ID;Navn;Bransje;Behov;Kompetanse;Tilbud;Klynge;Praksis_aar;Kommentar\n"
+    "1;Verft AS;Industri, Maritim sektor;Fagbrev;Ufaglært;;;6;ring i mars\n"
+    "2;Sveis AS;industri;høyere;;;ja;;\n"
+    "3;Rør AS;Bygg;Fagskolemoduler (NKR 5);;En ferdig modul passer;;;\n"
+    "4;Feil AS;industrii;fagbrev;;;;;\n"
+)
+
+
+@dataclass
+class Case:
+    """One golden file: the command, what it is given, and how its output becomes text."""
+
+    name: str
+    args: list[str]
+    answers: dict[str, object] | None = None  # written to svar.json, given as --svar
+    members: str | None = None  # written to medlemmer.csv (cp1252, as Norwegian Excel saves it)
+    output: str | None = None  # a file the command writes, read instead of stdout
+    read: Callable[[Path], str] = field(default=lambda p: p.read_text(encoding="utf-8"))
+    codes: tuple[int, ...] = (0,)
+
+
+def _workbook(path: Path) -> str:
+    """An .xlsx as text: each sheet, each row's cells, and the fill of a coloured cell."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    out = []
+    for sheet in book.worksheets:
+        out.append(f"== ark «{sheet.title}» (utskrift: {sheet.page_setup.orientation}, frosset: {sheet.freeze_panes})")
+        for row in sheet.iter_rows():
+            cells = []
+            for cell in row:
+                value = "" if cell.value is None else str(cell.value)
+                color = cell.fill.start_color.rgb if cell.fill is not None and cell.fill.fill_type else None
+                cells.append(f"{value} [{str(color)[-6:]}]" if color else value)
+            out.append(" | ".join(cells).rstrip(" |"))
+    return "\n".join(out) + "\n"
+
+
+CASES = [
+    Case("ordninger.json", ["ordninger", "--json", "--dato", "2021-09-01"]),
+    Case("ordninger-tabell.txt", ["ordninger", "--dato", "2026-12-03"]),
+    Case("ordning-industrifagskolen.txt", ["ordninger", "industrifagskolen", "--dato", "2026-12-03"]),
+    Case("resultat-verft-2021.txt", ["veileder", "--dato", "2021-09-01"], answers=VERFT),
+    Case("resultat-verft-2026.txt", ["veileder", "--dato", "2026-12-03"], answers=VERFT),
+    Case("resultat-klynge-2021.txt", ["veileder", "--dato", "2021-09-01"], answers=KLYNGE),
+    Case("resultat-ukjent-2026.txt", ["veileder", "--dato", "2026-12-03"], answers=UKJENT),
+    Case(
+        "sjekkliste-verft-2026.md",
+        ["veileder", "--dato", "2026-12-03", "--sjekkliste", "sjekkliste.md"],
+        answers=VERFT,
+        output="sjekkliste.md",
+    ),
+    Case("sjekk.jsonl", ["sjekk", "medlemmer.csv", "--dato", "2021-09-01"], members=MEMBERS, codes=(1,)),
+    Case(
+        "sjekk.csv", ["sjekk", "medlemmer.csv", "--format", "csv", "--dato", "2026-12-03"], members=MEMBERS, codes=(1,)
+    ),
+    Case(
+        "sjekk-xlsx.txt",
+        ["sjekk", "medlemmer.csv", "-o", "resultat.xlsx", "--dato", "2026-12-03"],
+        members=MEMBERS,
+        output="resultat.xlsx",
+        read=_workbook,
+        codes=(1,),
+    ),
+    Case("endringer.txt", ["endringer", str(MINIMAL), str(MINIMAL_NEW), "--dato", "2021-09-01"], codes=(1,)),
+    Case(
+        "endringer.md", ["endringer", str(MINIMAL), str(MINIMAL_NEW), "--dato", "2021-09-01", "--markdown"], codes=(1,)
+    ),
+    Case("endringer.json", ["endringer", str(MINIMAL), str(MINIMAL_NEW), "--dato", "2021-09-01", "--json"], codes=(1,)),
+]
+
+
+def _stable(text: str) -> str:
+    """What may differ from run to run and machine to machine, replaced by a fixed word."""
+    import re
+
+    text = text.replace(str(ROOT) + "/", "")
+    text = re.sub(r"på \d+,\d s\.", "på N s.", text)  # endringer's run time
+    text = re.sub(r'"sekunder": [0-9.]+', '"sekunder": N', text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def produce(case: Case) -> str:
+    """Run the case's command in a fresh folder; its output as the text to compare."""
+    with tempfile.TemporaryDirectory(prefix="soknad-golden-") as folder:
+        work = Path(folder)
+        if case.answers is not None:
+            (work / "svar.json").write_text(json.dumps(case.answers, ensure_ascii=False), encoding="utf-8")
+        if case.members is not None:
+            (work / "medlemmer.csv").write_bytes(case.members.replace("\n", "\r\n").encode("cp1252"))
+        args = [*case.args, *(["--svar", "svar.json"] if case.answers is not None else [])]
+        result = soknad(*args, cwd=work, COLUMNS=WIDTH, NO_COLOR="1")
+        assert result.returncode in case.codes, f"{case.name}: kode {result.returncode}\n{result.stderr}"
+        text = case.read(work / case.output) if case.output else result.stdout
+        return _stable(text)
+
+
+def diff(case: Case, new: str) -> str:
+    path = GOLDEN / case.name
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{case.name}", f"b/{case.name}"
+        )
+    )
+
+
+def main(argv: list[str]) -> int:
+    approve = "--godta" in argv
+    changed = 0
+    for case in CASES:
+        new = produce(case)
+        shown = diff(case, new)
+        if shown:
+            changed += 1
+            sys.stdout.write(shown)
+            if approve:
+                (GOLDEN / case.name).write_text(new, encoding="utf-8")
+    verb = "skrevet på nytt" if approve else "endret"
+    print(f"\n{changed} av {len(CASES)} gullfiler {verb}." if changed else f"Alle {len(CASES)} gullfiler stemmer.")
+    return 1 if changed and not approve else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
