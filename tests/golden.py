@@ -7,6 +7,7 @@ read and approved by hand. A test never writes a golden file. To see what change
 approve it:
 
     .venv/bin/python -m tests.golden            # show the diff of every golden file that differs
+                                                # (and of the exhaustive snapshot, tests/snapshot.py)
     .venv/bin/python -m tests.golden --godta    # show it, then write the new files
 
 Then read `git diff tests/golden/` once more before committing: approving is a person's job.
@@ -137,28 +138,34 @@ def produce(case: Case) -> str:
 
 
 def diff(case: Case, new: str) -> str:
-    path = GOLDEN / case.name
+    return _unified(GOLDEN / case.name, new)
+
+
+def _unified(path: Path, new: str) -> str:
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    return "".join(
-        difflib.unified_diff(
-            old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{case.name}", f"b/{case.name}"
-        )
-    )
+    name = path.relative_to(TESTS).as_posix()
+    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{name}", f"b/{name}"))
 
 
 def main(argv: list[str]) -> int:
+    """Show the diff of every golden file and snapshot that differs; with --godta, write them."""
+    from soknadsveileder.rules import load
+
+    from .snapshot import exhaustive
+
     approve = "--godta" in argv
+    files = [(GOLDEN / case.name, produce(case)) for case in CASES]
+    files += [(TESTS / "snapshots" / name, text) for name, text in exhaustive(load()).items()]
     changed = 0
-    for case in CASES:
-        new = produce(case)
-        shown = diff(case, new)
+    for path, new in files:
+        shown = _unified(path, new)
         if shown:
             changed += 1
             sys.stdout.write(shown)
             if approve:
-                (GOLDEN / case.name).write_text(new, encoding="utf-8")
+                path.write_text(new, encoding="utf-8")
     verb = "skrevet på nytt" if approve else "endret"
-    print(f"\n{changed} av {len(CASES)} gullfiler {verb}." if changed else f"Alle {len(CASES)} gullfiler stemmer.")
+    print(f"\n{changed} av {len(files)} filer {verb}." if changed else f"Alle {len(files)} filer stemmer.")
     return 1 if changed and not approve else 0
 
 

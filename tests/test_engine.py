@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import os
 from pathlib import Path
 
 import pytest
@@ -16,9 +14,10 @@ from soknadsveileder.model import AllOf, Answered, AnyOf, Between, Equals, Not, 
 from soknadsveileder.texts import earlier_heading
 
 from .helpers import TESTS
+from .snapshot import all_answer_sets, exhaustive
 
 CASES = sorted((TESTS / "cases").glob("*.yaml"))
-SNAPSHOT = TESTS / "snapshots" / "utfall.txt"
+SNAPSHOTS = TESTS / "snapshots"
 OPEN = dt.date(2021, 3, 1)
 
 T, F, U = True, False, None
@@ -224,49 +223,10 @@ def test_skipped_questions_are_not_asked_and_do_not_count(rules):
 # --- Exhaustive ---------------------------------------------------------------------------
 
 
-def all_answer_sets(rules):
-    """Every combination of answers, each also unknown (None), written out by hand.
-
-    The values are listed here, not taken from the engine, so a probe the engine forgets
-    cannot hide an outcome: bransje takes every non-empty set of sectors, and praksis_aar
-    takes 0, 1, 4 and 5, the two sides of each bound in the checklist (1 and 5 years).
-    """
-    sectors = ["industri", "bygg", "maritim", "annen"]
-    options = {
-        "bransje": [None] + [c for n in range(1, 5) for c in itertools.combinations(sectors, n)],
-        "behov": ["fagbrev", "fagskole", "hoyere", None],
-        "kompetanse": ["ufaglaert", "fagbrev", "fagskole", "hoyere", None],
-        "tilbud": ["finnes", "nytt", None],
-        "klynge": [True, False, None],
-        "praksis_aar": [0, 1, 4, 5, None],
-    }
-    assert list(options) == [q.id for q in rules.questions], "a new question needs its values here"
-    for combo in itertools.product(*options.values()):
-        yield dict(zip(options, combo, strict=True))
-
-
-def outcome_line(rules, answers, result) -> str:
-    """One readable line: the answers that count, and every outcome a user could see."""
-    shown = " ".join(f"{q.id}={_show(answers[q.id])}" for q in rules.questions if q.id in answers)
-    statuses = " ".join(f"{a.scheme.id}:{a.status.value}" for a in result.assessments)
-    steps = ",".join(e.item for e in result.checklist if e.item) or "-"
-    return (
-        f"{shown} -> {statuses} | anbefalt: {','.join(result.recommended) or '-'}"
-        f" | mangler: {','.join(result.missing) or '-'} | sjekkliste: {steps}"
-    )
-
-
-def _show(v) -> str:
-    if isinstance(v, tuple):
-        return "+".join(v)
-    return "?" if v is None else str(v).lower()
-
-
 RANK = {Status.IKKE_AKTUELL: 0, Status.KANSKJE: 1, Status.AKTUELL: 2}
 
 
-def test_exhaustive_invariants_and_snapshot(rules):
-    lines = []
+def test_exhaustive_invariants(rules):
     count = 0
     seen: set = set()
     for answers in all_answer_sets(rules):
@@ -315,18 +275,17 @@ def test_exhaustive_invariants_and_snapshot(rules):
                     changed = engine.evaluate(rules, {**answers, q.id: v}, OPEN)
                     if [a.status for a in changed.assessments] != [a.status for a in result.assessments]:
                         assert q.id in result.missing, (answers, q.id)
-        lines.append(outcome_line(rules, kept, result))
     # bransje 15+1, behov 3+1, kompetanse 4+1, tilbud 2+1, klynge 2+1, praksis 4+1.
     assert count == 16 * 4 * 5 * 3 * 3 * 5
-    text = "\n".join(lines) + "\n"
-    if os.environ.get("SOKNAD_OPPDATER_SNAPSHOT"):
-        # Writing the file and then comparing it with itself would prove nothing: skip, and
-        # let `git diff tests/snapshots/utfall.txt` show what changed.
-        SNAPSHOT.parent.mkdir(exist_ok=True)
-        SNAPSHOT.write_text(text, encoding="utf-8")
-        pytest.skip("Snapshot skrevet på nytt; se over endringene med git diff tests/snapshots/utfall.txt.")
-    assert SNAPSHOT.read_text(encoding="utf-8") == text, (
-        "Utfallene har endret seg. Kjør SOKNAD_OPPDATER_SNAPSHOT=1 pytest tests/test_engine.py og se over git diff."
+
+
+@pytest.mark.parametrize("name", ["utfall.txt", "tekster.txt"])
+def test_the_exhaustive_snapshot_is_the_approved_one(rules, name):
+    """Every outcome and every text a user could read, for every answer set (tests/snapshot.py);
+    a change is shown and approved with `python -m tests.golden`, never by a test."""
+    text = exhaustive(rules)[name]
+    assert (SNAPSHOTS / name).read_text(encoding="utf-8") == text, (
+        f"{name} har endret seg. Se hva med: .venv/bin/python -m tests.golden, og godta med --godta."
     )
 
 
