@@ -13,8 +13,8 @@ checks it, and its errors name the column (the field) and the row (`linje`):
 * a column named twice, or a row with more cells than the header, makes the row an error
   line; a completely empty row is skipped and counted.
 
-CSV is UTF-8, with or without a byte-order mark. A line that is not valid UTF-8 is read as
-Windows-1252, as older Norwegian Excel writes it, and that is said once on stderr. The
+CSV is UTF-8, with or without a byte-order mark, or Windows-1252, as older Norwegian Excel
+writes it: that is decided for the file (see `_decoded_lines`) and said once on stderr. The
 delimiter is ``;`` (Norwegian Excel) or ``,``, whichever the header uses.
 """
 
@@ -177,13 +177,36 @@ def _passthrough(cell: object) -> object:
 
 
 def _decoded_lines(stream: BinaryIO, note: Callable[[], None]) -> Iterator[str]:
-    """Lines as text: UTF-8, or, for a line that is not, Windows-1252."""
+    """Lines as text: UTF-8, or Windows-1252 for a file that is not.
+
+    The encoding is a property of the file, decided on its first line with letters beyond
+    ASCII: Windows-1252 when that line is not valid UTF-8, or is valid only by accident
+    («å––» in Windows-1252 is the bytes of «喖»). A later line that is not UTF-8 turns the
+    rest of the file to Windows-1252 too. Lines are decoded one at a time, so a large file
+    is still read as a stream.
+    """
+    mode = None  # "utf-8" or "cp1252", once a line beyond ASCII has decided it
     for raw in stream:
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
+        if mode != "cp1252":
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                mode = "cp1252"
+            else:
+                if mode is None and not raw.isascii():
+                    mode = "cp1252" if _by_accident(text.lstrip("\ufeff")) else "utf-8"
+                if mode != "cp1252":
+                    yield text
+                    continue
             note()
-            yield raw.decode("cp1252", errors="replace")
+        yield raw.decode("cp1252", errors="replace")
+
+
+def _by_accident(text: str) -> bool:
+    """Valid UTF-8 that a member list would hardly hold: C1 control codes, or letters from
+    Hebrew and Arabic onwards (CJK …), which is what Windows-1252's «å», «æ» or «Ø» followed
+    by punctuation decode to. Greek and Cyrillic count as real: a name may be written so."""
+    return any(0x80 <= ord(c) <= 0x9F or (ord(c) >= 0x0590 and not 0x2000 <= ord(c) <= 0x214F) for c in text)
 
 
 def read_csv(stream: BinaryIO, rules: RuleBase, source: str, stats: TableStats) -> Iterator[RawRecord]:

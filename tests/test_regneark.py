@@ -507,3 +507,22 @@ def test_the_output_is_never_one_of_the_inputs(tmp_path):
     result = sjekk(str(path), "-o", str(path))
     assert result.returncode == 2 and "er den samme filen som leses inn" in result.stderr
     assert path.read_text(encoding="utf-8") == original
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "said"),
+    [
+        ("Brå––Verft AS", "cp1252", 1),  # «å––» in Windows-1252 is valid UTF-8 («喖»): still Windows-1252
+        ("Ørsta «Verft» AS", "cp1252", 1),  # «Ø»» would be Arabic as UTF-8
+        ("Олена Ørsta AS", "utf-8", 0),  # Cyrillic in UTF-8 is a real name, not an accident
+    ],
+)
+def test_the_encoding_is_decided_for_the_file(tmp_path, name, encoding, said):
+    """Found by the property test: a Windows-1252 line that happens to be valid UTF-8 was read
+    as UTF-8, and a name turned into Chinese."""
+    path = tmp_path / "liste.csv"
+    path.write_bytes(f"id;navn;bransje\n1;{name};annen\n2;Æra AS;annen\n".encode(encoding))
+    result = sjekk(str(path), "--format", "csv")
+    rows = out_rows(result.stdout)
+    assert [r["navn"] for r in rows] == [name, "Æra AS"]
+    assert result.stderr.count("leser den som Windows-1252") == said
