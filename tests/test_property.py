@@ -236,3 +236,15 @@ def test_the_csv_reader_reads_back_what_python_csv_wrote(rows, delimiter, newlin
     # A cell that is only line breaks and spaces is an empty cell: compare what is left.
     assert [(line, i, n) for line, i, n in got] == [(line, i.strip(), n.strip()) for line, i, n in expected]
     assert stats.empty_rows == 0
+
+
+def test_what_counts_as_utf8_by_accident_at_each_bound():
+    """The bounds of the guess in tables._by_accident, one on each side (mutmut found them
+    untested): C1 controls and Hebrew onwards are accidents; the punctuation and currency
+    block, Cyrillic and the no-break space are not."""
+    from soknadsveileder.tables import _by_accident
+
+    accidents = ["\x80", "\x9f", "\u0590", "\u2150", "\u5596"]
+    real = ["\x7f", "\xa0", "ø", "\u058f", "\u0416", "\u2000", "\u2013", "\u20ac", "\u214f"]
+    assert [c for c in accidents if not _by_accident(c)] == []
+    assert [c for c in real if _by_accident(c)] == []
