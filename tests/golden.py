@@ -56,6 +56,7 @@ class Case:
     answers: dict[str, object] | None = None  # written to svar.json, given as --svar
     members: str | None = None  # written to medlemmer.csv (cp1252, as Norwegian Excel saves it)
     output: str | None = None  # a file the command writes, read instead of stdout
+    copies: tuple[Path, ...] = ()  # files copied into the folder, named there by their own name
     read: Callable[[Path], str] = field(default=lambda p: p.read_text(encoding="utf-8"))
     codes: tuple[int, ...] = (0,)
 
@@ -104,11 +105,15 @@ CASES = [
         read=_workbook,
         codes=(1,),
     ),
-    Case("endringer.txt", ["endringer", str(MINIMAL), str(MINIMAL_NEW), "--dato", "2021-09-01"], codes=(1,)),
-    Case(
-        "endringer.md", ["endringer", str(MINIMAL), str(MINIMAL_NEW), "--dato", "2021-09-01", "--markdown"], codes=(1,)
+    *(
+        Case(
+            f"endringer.{suffix}",
+            ["endringer", MINIMAL.name, MINIMAL_NEW.name, "--dato", "2021-09-01", *flag],
+            copies=(MINIMAL, MINIMAL_NEW),
+            codes=(1,),
+        )
+        for suffix, flag in (("txt", []), ("md", ["--markdown"]), ("json", ["--json"]))
     ),
-    Case("endringer.json", ["endringer", str(MINIMAL), str(MINIMAL_NEW), "--dato", "2021-09-01", "--json"], codes=(1,)),
 ]
 
 
@@ -128,6 +133,8 @@ def produce(case: Case) -> str:
         work = Path(folder)
         if case.answers is not None:
             (work / "svar.json").write_text(json.dumps(case.answers, ensure_ascii=False), encoding="utf-8")
+        for source in case.copies:  # named by a short path: a long one would wrap the text
+            (work / source.name).write_bytes(source.read_bytes())
         if case.members is not None:
             (work / "medlemmer.csv").write_bytes(case.members.replace("\n", "\r\n").encode("cp1252"))
         args = [*case.args, *(["--svar", "svar.json"] if case.answers is not None else [])]
