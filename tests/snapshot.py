@@ -19,6 +19,18 @@ from soknadsveileder import engine
 OPEN = dt.date(2021, 3, 1)  # before every deadline
 
 
+_SECTORS = ["industri", "bygg", "maritim", "annen"]
+# Every known answer to each question, written out by hand (None, «vet ikke», comes on top).
+ANSWER_VALUES: dict[str, list[object]] = {
+    "bransje": [c for n in range(1, 5) for c in itertools.combinations(_SECTORS, n)],
+    "behov": ["fagbrev", "fagskole", "hoyere"],
+    "kompetanse": ["ufaglaert", "fagbrev", "fagskole", "hoyere"],
+    "tilbud": ["finnes", "nytt"],
+    "klynge": [True, False],
+    "praksis_aar": [0, 1, 4, 5],
+}
+
+
 def all_answer_sets(rules) -> Iterator[dict[str, object]]:
     """Every combination of answers, each also unknown (None), written out by hand.
 
@@ -26,15 +38,8 @@ def all_answer_sets(rules) -> Iterator[dict[str, object]]:
     cannot hide an outcome: bransje takes every non-empty set of sectors, and praksis_aar
     takes 0, 1, 4 and 5, the two sides of each bound in the checklist (1 and 5 years).
     """
-    sectors = ["industri", "bygg", "maritim", "annen"]
-    options = {
-        "bransje": [None] + [c for n in range(1, 5) for c in itertools.combinations(sectors, n)],
-        "behov": ["fagbrev", "fagskole", "hoyere", None],
-        "kompetanse": ["ufaglaert", "fagbrev", "fagskole", "hoyere", None],
-        "tilbud": ["finnes", "nytt", None],
-        "klynge": [True, False, None],
-        "praksis_aar": [0, 1, 4, 5, None],
-    }
+    # «Vet ikke» first for the sector and last for the rest: the order the snapshot was approved in.
+    options = {qid: [None, *values] if qid == "bransje" else [*values, None] for qid, values in ANSWER_VALUES.items()}
     assert list(options) == [q.id for q in rules.questions], "a new question needs its values here"
     for combo in itertools.product(*options.values()):
         yield dict(zip(options, combo, strict=True))

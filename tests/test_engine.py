@@ -14,7 +14,7 @@ from soknadsveileder.model import AllOf, Answered, AnyOf, Between, Equals, Not, 
 from soknadsveileder.texts import earlier_heading
 
 from .helpers import TESTS
-from .snapshot import all_answer_sets, exhaustive
+from .snapshot import ANSWER_VALUES, all_answer_sets, exhaustive
 
 CASES = sorted((TESTS / "cases").glob("*.yaml"))
 SNAPSHOTS = TESTS / "snapshots"
@@ -238,10 +238,9 @@ def test_exhaustive_invariants(rules):
         seen.add(key)
         result = engine.evaluate(rules, answers, OPEN)
         assert len(result.assessments) == len(rules.schemes)
+        # The statuses themselves are pinned by the approved snapshot (utfall.txt); what is
+        # checked here are properties stated without the engine's own functions.
         for a in result.assessments:
-            states = [engine.criterion_state(c, kept) for c in a.scheme.criteria]
-            assert (a.status is Status.AKTUELL) == all(s is engine.Met.YES for s in states)
-            assert (a.status is Status.IKKE_AKTUELL) == (engine.Met.NO in states)
             assert a.reasons, a.scheme.id
             assert a.sources, a.scheme.id  # every reason traceable
             if a.status is not Status.AKTUELL:
@@ -271,7 +270,7 @@ def test_exhaustive_invariants(rules):
         # `mangler` holds every question the guide would ask whose answer alone changes a status.
         for q in rules.questions:
             if kept.get(q.id) is None and engine.is_asked(q, kept):
-                for v in engine._probes(rules)[q.id]:
+                for v in ANSWER_VALUES[q.id]:  # the values written out by hand, not the engine's probes
                     changed = engine.evaluate(rules, {**answers, q.id: v}, OPEN)
                     if [a.status for a in changed.assessments] != [a.status for a in result.assessments]:
                         assert q.id in result.missing, (answers, q.id)
