@@ -600,10 +600,11 @@ class _Builder(NodeReader):
             return None
         date_node = f["dato"][1]
         date = None if self.is_null(date_node) else self.date(date_node, join(path, "dato"))
-        if date is None and not self.is_null(date_node):
-            return None
+        # Every field is read before giving up, so all their mistakes are told in one run.
         approximate = self.boolean(f["omtrentlig"][1], join(path, "omtrentlig"))
         text = self.text(f["tekst"][1], join(path, "tekst"))
+        if date is None and not self.is_null(date_node):
+            return None
         earliest = None
         if "tidligst" in f:
             earliest = self.date(f["tidligst"][1], join(path, "tidligst"))
