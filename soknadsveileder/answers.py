@@ -135,7 +135,7 @@ def whole_number(text: str) -> int | str:
     """A typed number as an int: «6», «6 år», «+3». Anything else comes back as it was, for
     the parser to say what is wrong with it."""
     bare = re.sub(r"\s*år$", "", text.strip(), flags=re.IGNORECASE)
-    return int(bare) if re.fullmatch(r"[+-]?[0-9]+", bare) else bare if bare != text.strip() else text
+    return int(bare) if re.fullmatch(r"[+-]?[0-9]+", bare) else text
 
 
 def _choice(allowed: list[str], raw: str) -> str:

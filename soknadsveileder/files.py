@@ -157,8 +157,7 @@ def mode_for(path: Path) -> int:
 def stdout_ascii() -> bool:
     """JSON for a stdout that cannot take UTF-8 (LC_ALL=C) escapes æøå as \\u00e6, so no
     character is lost to a replacement; for any other it writes them as they are."""
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    return encoding not in ("utf8", "utf8sig")
+    return not _utf8(getattr(sys.stdout, "encoding", None))
 
 
 def terminal_unicode() -> bool:
@@ -168,14 +167,18 @@ def terminal_unicode() -> bool:
     locale shows «●» and «○» alike, as «?» or nothing: every check box would look the same. So
     the locale decides, and a stdout that cannot take UTF-8 at all.
     """
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    if not encoding.startswith("utf"):
+    if not _utf8(getattr(sys.stdout, "encoding", None)):
         return False
     for name in ("LC_ALL", "LC_CTYPE", "LANG"):
         value = os.environ.get(name)
         if value:
-            return "utf8" in value.lower().replace("-", "").replace("_", "")
+            return _utf8(value.rpartition(".")[2].partition("@")[0])  # nb_NO.UTF-8@euro
     return True  # no locale at all: a modern default is UTF-8
+
+
+def _utf8(encoding: str | None) -> bool:
+    """'UTF-8', 'utf8', 'utf_8_sig' …"""
+    return (encoding or "").lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
 
 
 def silence_stdout() -> None:
