@@ -227,9 +227,7 @@ def parse_record(rules: RuleBase, record: object) -> dict[str, AnswerValue]:
             continue
         question = known.get(key)
         if question is None:
-            close = close_match(str(key), list(known))
-            hint = f" Mente du '{close}'?" if close else f" Kjente felt: {', '.join(known)}."
-            errors.append(FieldError(clean(str(key)), f"Ukjent felt {name(key)}.{hint}"))
+            errors.append(unknown_field(key, list(known)))
             continue
         try:
             answers[key] = parse_value(question, raw)
@@ -238,6 +236,13 @@ def parse_record(rules: RuleBase, record: object) -> dict[str, AnswerValue]:
     if errors:
         raise AnswerError(errors)
     return answers
+
+
+def unknown_field(key: object, known: list[str]) -> FieldError:
+    """A field no question has, with the nearest one or the list of them."""
+    close = close_match(str(key), known)
+    hint = f" Mente du '{close}'?" if close else f" Kjente felt: {', '.join(known)}."
+    return FieldError(clean(str(key)), f"Ukjent felt {name(key)}.{hint}")
 
 
 def passthrough_ok(value: object) -> bool:

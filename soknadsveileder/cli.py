@@ -23,7 +23,7 @@ import typer
 # Its exceptions are the ones to catch when the app runs with standalone_mode=False.
 from typer._click import exceptions as click
 
-from . import __version__, cmd_info, cmd_regelverk, cmd_run, interrupt  # noqa: F401  (each registers its commands on `app`)
+from . import __version__, cmd_info, cmd_regelverk, cmd_run, cmd_web, interrupt  # noqa: F401  (each registers its commands on `app`)
 from .answers import close_match
 from .command import (
     EXIT_BUG,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +22,7 @@ os.environ["PROMPT_TOOLKIT_NO_CPR"] = "1"
 # The rule-base cache goes to a folder of the test run, not the user's home; every
 # subprocess inherits it, so the CLI runs exercise the cache as users do.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="soknad-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -189,19 +189,23 @@ def test_console_script_entry_point_and_module_agree():
     assert result.returncode == 0 and result.stdout.strip() == f"soknad {__version__}"
 
 
-def test_ordninger_json_does_not_import_questionary():
+@pytest.mark.parametrize("args", [["ordninger", "--json"], ["sjekk", "--dato", "2021-03-01"]], ids=["ordninger", "sjekk"])
+def test_other_commands_import_neither_questionary_nor_the_web_stack(args):
     # Run the real entry point in one process, then look at what it imported.
     code = (
         "import runpy, sys\n"
-        "sys.argv = ['soknad', 'ordninger', '--json']\n"
+        f"sys.argv = ['soknad', *{args!r}]\n"
         "try:\n"
         "    runpy.run_module('soknadsveileder', run_name='__main__')\n"
         "except SystemExit as e:\n"
         "    assert e.code == 0, e.code\n"
-        "loaded = [m for m in ('questionary', 'prompt_toolkit') if m in sys.modules]\n"
+        "heavy = ('questionary', 'prompt_toolkit', 'starlette', 'jinja2', 'uvicorn', 'multipart')\n"
+        "loaded = [m for m in heavy if m in sys.modules]\n"
         "print('importert:', loaded, file=sys.stderr)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env())
+    proc = subprocess.run(
+        [sys.executable, "-c", code], input='{"bransje": "bygg"}', capture_output=True, text=True, env=subprocess_env()
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().endswith("importert: []"), proc.stderr
 

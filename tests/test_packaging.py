@@ -29,6 +29,8 @@ def installed(tmp_path_factory) -> Path:
     names = zipfile.ZipFile(wheel).namelist()
     assert "soknadsveileder/data/schemes.yaml" in names
     assert "soknadsveileder/data/versjoner/2021.1.yaml" in names
+    assert "soknadsveileder/web/templates/base.html" in names
+    assert "soknadsveileder/web/static/designsystemet/designsystemet-css-1.22.0.css" in names
     env_dir = tmp / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
@@ -159,3 +161,35 @@ def test_every_import_points_down():
                 elif nxt not in path:
                     stack.append((nxt, [*path, nxt]))
     assert not circles, circles
+
+
+def test_the_installed_package_serves_the_browser_guide(installed, tmp_path):
+    """`soknad web` from the wheel: the pages, and the vendored CSS, with no network."""
+    import re
+    import signal
+    import urllib.request
+
+    server = subprocess.Popen(
+        [str(installed / "bin" / "soknad"), "web", "--port", "0", "--dato", "2021-03-01"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        address = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert address, line
+        with urllib.request.urlopen(address.group(0)) as response:
+            page = response.read().decode("utf-8")
+        assert "Start veilederen" in page
+        css = re.search(r'href="(/static/designsystemet/designsystemet-css-[0-9.]+\.css)"', page)
+        assert css
+        with urllib.request.urlopen(address.group(0).rstrip("/") + css.group(1)) as response:
+            assert response.status == 200 and b".ds-button" in response.read()
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=20)
+    assert "Traceback" not in err, err

@@ -1,0 +1,118 @@
+"""`soknad web`: the guide in a browser, served from this machine.
+
+Starlette, Jinja2 and uvicorn are imported inside the command, so no other command pays for
+them at start-up.
+"""
+
+import errno
+import ipaddress
+import socket
+import sys
+from typing import Annotated
+
+import typer
+
+from .command import (
+    EXIT_USAGE,
+    Command,
+    DateOption,
+    EarlierRulesOption,
+    RulesOption,
+    app,
+    err,
+    fail,
+    load_rules,
+    pipe_safe,
+    today,
+)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, opened here so that a port in use is one clear line, and
+    --port 0 can print the port the system chose."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        fail(f"--host {host}: fant ingen slik adresse på denne maskinen.", EXIT_USAGE)
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            fail(
+                f"Port {port} på {host} er allerede i bruk.",
+                EXIT_USAGE,
+                "Velg en annen med --port, for eksempel --port 8001, eller --port 0 for en ledig.",
+            )
+        if e.errno == errno.EACCES:
+            fail(
+                f"Har ikke lov til å bruke port {port}.",
+                EXIT_USAGE,
+                "Porter under 1024 krever ofte root; velg en over.",
+            )
+        fail(f"Kunne ikke lytte på {host}:{port}: {e.strerror or e}.", EXIT_USAGE)
+    return sock
+
+
+@app.command(cls=Command)
+@pipe_safe
+def web(
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="Porten å lytte på (0: en ledig).")
+    ] = 8000,
+    host: Annotated[
+        str,
+        typer.Option("--host", metavar="ADRESSE", help="Adressen å lytte på. Standard er bare denne maskinen."),
+    ] = "127.0.0.1",
+    apne: Annotated[bool, typer.Option("--apne", help="Åpne veilederen i nettleseren.")] = False,
+    tidligere_regelverk: EarlierRulesOption = None,
+    regler: RulesOption = None,
+    dato: DateOption = None,
+) -> None:
+    """Start veilederen i nettleseren: en lokal server med de samme spørsmålene, reglene og tekstene.
+
+    Svarene lagres ikke på serveren; de står i adressen. Ctrl-C stopper serveren. For mange
+    brukere: se «For mange brukere» i README.
+    """
+    rules = load_rules(regler)
+    fixed = today(dato) if dato else None
+    earlier = None
+    if tidligere_regelverk is not None:
+        from .command import earlier_rules
+
+        earlier = earlier_rules(tidligere_regelverk)
+    sock = _bind(host, port)
+    import uvicorn  # the web stack: only this command imports it
+
+    from .web import create_app
+
+    asgi = create_app(rules, fixed, earlier)
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{sock.getsockname()[1]}/"
+    if not _loopback(host):
+        err(
+            f"Advarsel: --host {host} gjør veilederen tilgjengelig for andre maskiner på nettet. "
+            "Sett en proxy med TLS foran den (se README)."
+        )
+    print(f"Søkeveilederen kjører på {address}", flush=True)
+    print("Ctrl-C stopper den.", file=sys.stderr, flush=True)
+    if apne:
+        import webbrowser
+
+        if not webbrowser.open(address):
+            err(f"Fant ingen nettleser å åpne; gå til {address}")
+    config = uvicorn.Config(asgi, log_level="warning", access_log=False, server_header=False, date_header=False)
+    uvicorn.Server(config).run(sockets=[sock])

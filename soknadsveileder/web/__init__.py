@@ -1,0 +1,654 @@
+"""`soknad web`: the guide in a browser, one question per page, without JavaScript.
+
+The pages say what the terminal says: the same engine (`engine.evaluate`,
+`engine.next_question`), the same answer parser (through `state`), the same texts
+(`texts`), the same Markdown checklist and saved-answer file, and for advisers the same
+readers and writers as `soknad sjekk` (`upload`). There is no second set of rules and no
+second set of words.
+
+Nothing is kept on the server. The answers travel in the address (`state`), so any page can
+be bookmarked or shared, and any number of processes can serve it:
+
+    uvicorn soknadsveileder.web:app --workers 4
+
+reads the rule base from SOKNAD_REGLER (or the bundled one) and the date from SOKNAD_DATO
+(or the server's clock, per request).
+
+The web stack (Starlette, Jinja2, uvicorn) is imported by this package alone, so the other
+commands start as fast as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import engine
+from ..answers import AnswerError, parse_record
+from ..markdown import result_markdown
+from ..model import AnswerValue, Assessment, Question, Result, RuleBase, Scheme, Source, Status
+from ..texts import (
+    EARLIER_INTRO,
+    deadline_text,
+    earlier_heading,
+    first_failure,
+    funds_text,
+    later_mark,
+    nkr_text,
+    note_line,
+    nothing_fits,
+    short_citation,
+)
+from . import state, upload
+
+HERE = Path(__file__).parent
+#: The largest request body the server reads: an upload of `upload.MAX_BYTES` with room for
+#: the form around it. It is counted while the body arrives, not after.
+MAX_BODY = upload.MAX_BYTES + 64_000
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    # The answers are in the address: a click on a source must not carry them to its site.
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class Guard:
+    """Security headers on every response, and a request body cut off at `limit` bytes
+    while it is read, so an oversized upload is never held in memory or on disk."""
+
+    def __init__(self, app: ASGIApp, pages: Pages, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.pages = pages
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _too_large(self.pages, scope, send)
+            return
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLarge
+            return message
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0] not in dict(SECURITY_HEADERS)]
+                message = {**message, "headers": headers + SECURITY_HEADERS}
+            await send(message)
+
+        try:
+            await self.app(scope, limited, secured)
+        except BodyTooLarge:
+            await _too_large(self.pages, scope, secured)
+
+
+TOO_LARGE = f"Største fil som kan lastes opp er {upload.MAX_BYTES // 1_000_000} MB."
+
+
+async def _too_large(pages: Pages, scope: Scope, send: Send) -> None:
+    response = pages.error(413, "Filen er for stor", [TOO_LARGE])
+    response.headers["connection"] = "close"
+
+    async def nothing() -> Message:
+        return {"type": "http.disconnect"}
+
+    await response(scope, nothing, send)
+
+
+class Pages:
+    """The pages of one rule base, with the clock they are dated by."""
+
+    def __init__(
+        self,
+        rules: RuleBase,
+        clock: Callable[[], dt.date],
+        earlier: Callable[[str], RuleBase | None],
+    ) -> None:
+        self.rules = rules
+        self.clock = clock
+        self.earlier = earlier
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html"], default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            rules=rules,
+            cite=cite_name,
+            short_citation=short_citation,
+            query=lambda answers, **control: state.query(rules, answers, **control),
+        )
+
+    # --- rendering ---------------------------------------------------------------------
+
+    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        today = context.setdefault("today", self.clock())
+        context.setdefault("warnings", engine.rule_base_warnings(self.rules, today))
+        return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
+
+    def render_error(self, status: int, title: str, messages: list[str], back: str | None = None) -> str:
+        today = self.clock()
+        return self.env.get_template("feil.html").render(
+            status=status, title=title, messages=messages, back=back, today=today, warnings=()
+        )
+
+    def error(self, status: int, title: str, messages: list[str], back: str | None = None) -> HTMLResponse:
+        return HTMLResponse(self.render_error(status, title, messages, back), status_code=status)
+
+    # --- reading the address -------------------------------------------------------------
+
+    def answers(self, request: Request) -> dict[str, AnswerValue]:
+        """The answers in the address; a bad one is a 400 page that says which, and how back."""
+        pairs = request.query_params.multi_items()
+        try:
+            return state.decode(self.rules, pairs)
+        except AnswerError as e:
+            raise Tampered(self.rules, pairs, e) from None
+
+    # --- the guide -----------------------------------------------------------------------
+
+    async def start(self, request: Request) -> Response:
+        today = self.clock()
+        rows = [
+            {
+                "scheme": s,
+                "deadline": deadline_text(engine.deadline_state(s, today)),
+                "passed": engine.deadline_state(s, today).passed,
+                "applicant": s.applicant_text,
+                "evidence": {e.field: e for e in s.evidence},
+            }
+            for s in self.rules.schemes
+        ]
+        return self.render("start.html", rows=rows, today=today, title="Finn en ordning for kompetanseutvikling")
+
+    async def next_page(self, request: Request) -> Response:
+        """Where the guide goes from here: the next question that can change the result, or
+        the review of the answers when none can."""
+        answers = _pruned(self.rules, self.answers(request))
+        question = engine.next_question(self.rules, answers)
+        target = f"/sporsmal/{question.id}" if question is not None else "/oversikt"
+        return RedirectResponse(target + state.query(self.rules, answers), status_code=303)
+
+    async def question(self, request: Request) -> Response:
+        answers = self.answers(request)
+        question = self._question(request.path_params["qid"])
+        if not engine.is_asked(question, engine.effective(self.rules, answers)):
+            return RedirectResponse("/sporsmal" + state.query(self.rules, answers), status_code=303)
+        picked = state.value_text(question, answers[question.id]) if question.id in answers else []
+        return self._question_page(question, answers, picked, None)
+
+    def _question(self, qid: str) -> Question:
+        try:
+            return self.rules.question(qid)
+        except KeyError:
+            raise HTTPException(404) from None
+
+    def _question_page(
+        self, question: Question, answers: Mapping[str, AnswerValue], picked: list[str], error: str | None
+    ) -> HTMLResponse:
+        ids = list(answers)
+        before = ids[: ids.index(question.id)] if question.id in answers else ids
+        after = ids[ids.index(question.id) + 1 :] if question.id in answers else []
+        hidden_before = state.encode(self.rules, {k: answers[k] for k in before})
+        hidden_after = state.encode(self.rules, {k: answers[k] for k in after})
+        back = f"/sporsmal/{before[-1]}" + state.query(self.rules, answers) if before else "/"
+        options = _options(question)
+        number = picked[0] if question.type == "tall" and picked else ""
+        return self.render(
+            "sporsmal.html",
+            status=400 if error else 200,
+            question=question,
+            options=options,
+            picked=picked,
+            number=number,
+            hidden=hidden_before + hidden_after,
+            back=back,
+            error=error,
+            step=len(before) + 1,
+            title=("Feil: " if error else "") + question.text,
+        )
+
+    async def answer(self, request: Request) -> Response:
+        """A question's form, sent: check the one answer in the words of the terminal, then
+        go on to whatever the answers make relevant, as the terminal's review does."""
+        pairs = request.query_params.multi_items()
+        qid = request.query_params.get("_sporsmal", "")
+        question = self._question(qid)
+        others = [(k, v) for k, v in pairs if k != qid]
+        try:
+            answers = state.decode(self.rules, others)
+        except AnswerError as e:
+            raise Tampered(self.rules, pairs, e) from None
+        values = [v for k, v in pairs if k == qid]
+        try:
+            value = state.parse_one(question, values)
+        except ValueError as e:
+            return self._question_page(question, answers, values, str(e))
+        order = [k for k, _ in pairs if not state.control(k)]
+        answers[qid] = value
+        answers = {k: answers[k] for k in dict.fromkeys(order) if k in answers}
+        return RedirectResponse("/sporsmal" + state.query(self.rules, answers), status_code=303)
+
+    async def review(self, request: Request) -> Response:
+        answers = _pruned(self.rules, self.answers(request))
+        question = engine.next_question(self.rules, answers)
+        if question is not None:
+            return RedirectResponse(f"/sporsmal/{question.id}" + state.query(self.rules, answers), status_code=303)
+        rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
+        return self.render("oversikt.html", answers=answers, rows=rows, title="Se over svarene")
+
+    async def result(self, request: Request) -> Response:
+        answers = self.answers(request)
+        today = self.clock()
+        result = engine.evaluate(self.rules, answers, today)
+        view = result_view(self.rules, result)
+        rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
+        return self.render(
+            "resultat.html", answers=answers, rows=rows, result=result, view=view, today=today, title="Resultat"
+        )
+
+    async def checklist_file(self, request: Request) -> Response:
+        answers = self.answers(request)
+        today = self.clock()
+        result = engine.evaluate(self.rules, answers, today)
+        text = result_markdown(self.rules, result, engine.effective(self.rules, answers))
+        return _download(text.encode(), "text/markdown; charset=utf-8", f"sjekkliste-{today.isoformat()}.md")
+
+    async def answers_file(self, request: Request) -> Response:
+        answers = engine.effective(self.rules, self.answers(request))
+        today = self.clock()
+        return _download(
+            answers_document(self.rules, today, answers).encode(),
+            "application/json; charset=utf-8",
+            f"svar-{today.isoformat()}.json",
+        )
+
+    # --- resuming from a saved file ----------------------------------------------------------
+
+    async def resume(self, request: Request) -> Response:
+        if request.method == "GET":
+            return self.render("fortsett.html", title="Fortsett med lagrede svar", errors=[])
+        form = await _form(request)
+        try:
+            file = form.get("fil")
+            data = await file.read() if isinstance(file, UploadFile) else b""
+        finally:
+            await form.close()  # the upload is not kept
+        errors = _saved_errors(data)
+        if errors:
+            return self.render("fortsett.html", status=400, title="Feil: Fortsett med lagrede svar", errors=errors)
+        from ..batch import loads
+        from ..saved import adapt, changed_since
+
+        try:
+            value = loads(data.decode("utf-8-sig"))
+            record, saved = adapt(self.rules, value)
+            answers = parse_record(self.rules, record)
+        except (UnicodeDecodeError, ValueError) as e:
+            message = "Filen er ikke gyldig UTF-8." if isinstance(e, UnicodeDecodeError) else str(e)
+            return self.render("fortsett.html", status=400, title="Feil: Fortsett med lagrede svar", errors=[message])
+        except AnswerError as e:
+            messages = [f"{x.field}: {x.message}" if x.field else x.message for x in e.errors]
+            return self.render("fortsett.html", status=400, title="Feil: Fortsett med lagrede svar", errors=messages)
+        answers = {k: v for k, v in answers.items() if k not in ("id", "navn")}
+        answers = _pruned(self.rules, answers)
+        since = None
+        if saved is not None:
+            since = changed_since(saved, self.earlier(saved.version), self.rules, answers, self.clock())
+        rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
+        return self.render("fortsett-lest.html", answers=answers, rows=rows, since=since, title="Svarene er lest inn")
+
+    # --- the schemes ---------------------------------------------------------------------
+
+    async def schemes(self, request: Request) -> Response:
+        today = self.clock()
+        rows = [(s, engine.deadline_state(s, today)) for s in self.rules.schemes]
+        return self.render("ordninger.html", rows=rows, facts=scheme_facts, title="Ordningene")
+
+    async def scheme(self, request: Request) -> Response:
+        try:
+            scheme = self.rules.scheme(request.path_params["sid"])
+        except KeyError:
+            raise HTTPException(404) from None
+        today = self.clock()
+        d = engine.deadline_state(scheme, today)
+        items = [self.rules.checklist_items[i] for i in scheme.checklist]
+        return self.render(
+            "ordning.html",
+            scheme=scheme,
+            deadline=d,
+            facts=scheme_facts(scheme, d, today),
+            items=items,
+            later_mark=later_mark,
+            note_line=note_line,
+            title=scheme.name,
+        )
+
+    # --- for advisers --------------------------------------------------------------------
+
+    async def batch(self, request: Request) -> Response:
+        limits = {
+            "bytes": upload.MAX_BYTES // 1_000_000,
+            "rows": f"{upload.MAX_ROWS:,}".replace(",", "\u00a0"),
+            "columns": upload.MAX_COLUMNS,
+        }
+        if request.method == "GET":
+            return self.render("liste.html", limits=limits, title="Sjekk en medlemsliste", error=None, checked=None)
+        form = await _form(request)
+        try:
+            file = form.get("fil")
+            output = str(form.get("format") or "xlsx")
+            if output not in ("xlsx", "csv", "excel-csv"):
+                output = "xlsx"
+            if not isinstance(file, UploadFile) or not file.filename:
+                return self.render(
+                    "liste.html", status=400, limits=limits, title="Feil: Sjekk en medlemsliste",
+                    error="Velg en fil (.xlsx eller .csv) å laste opp.", checked=None,
+                )  # fmt: skip
+            data = await file.read()
+            filename = file.filename
+        finally:
+            await form.close()  # the upload is not kept
+        today = self.clock()
+        try:
+            checked = await run_in_threadpool(
+                upload.check_upload, self.rules, today, data, filename, output, self.earlier
+            )
+        except upload.UploadRefused as e:
+            return self.render(
+                "liste.html", status=e.status, limits=limits, title="Feil: Sjekk en medlemsliste",
+                error=str(e), checked=None,
+            )  # fmt: skip
+        finally:
+            del data
+        import base64
+
+        href = f"data:{checked.media_type.split(';')[0]};base64," + base64.b64encode(checked.content).decode()
+        tally = checked.tally
+        counts = tally.statuses
+        summary = [
+            (s, counts[s.id].get("aktuell", 0), counts[s.id].get("kanskje", 0), counts[s.id].get("ikke_aktuell", 0))
+            for s in self.rules.schemes
+        ]
+        missing = sorted(
+            tally.missing.items(), key=lambda kv: (-kv[1], [q.id for q in self.rules.questions].index(kv[0]))
+        )
+        return self.render(
+            "liste.html",
+            limits=limits,
+            title="Resultat for medlemslisten",
+            error=None,
+            checked=checked,
+            href=href,
+            summary=summary,
+            missing=[(self.rules.question(q), n) for q, n in missing],
+            line=tally.summary(checked.stats.empty_rows).removeprefix("soknad sjekk: "),
+        )
+
+
+class Tampered(Exception):
+    """An address whose answers were not made by these pages: a 400 page with a way back."""
+
+    def __init__(self, rules: RuleBase, pairs: list[tuple[str, str]], error: AnswerError) -> None:
+        super().__init__(str(error))
+        self.messages = [f"{e.field}: {e.message}" if e.field else e.message for e in error.errors]
+        bad = {e.field for e in error.errors}
+        kept = [(k, v) for k, v in pairs if k not in bad and not state.control(k)]
+        self.back = "/sporsmal?" + urlencode(kept) if kept and None not in bad else "/"
+
+
+def _pruned(rules: RuleBase, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
+    """Only the answers that count, in the order given: a changed answer can make a question
+    no longer apply, and its answer goes (as in the terminal's review)."""
+    kept = engine.effective(rules, answers)
+    return {k: v for k, v in answers.items() if k in kept}
+
+
+def _options(question: Question) -> list[tuple[str, str]]:
+    """(value in the form, label) for each answer, «Vet ikke» last where the terminal has it."""
+    if question.type == "ja_nei":
+        options = [("ja", "Ja"), ("nei", "Nei")]
+    else:
+        options = [(c.value, c.label) for c in question.choices]
+    if question.allow_unknown and question.type != "tall":
+        options.append((state.UNKNOWN, "Vet ikke"))
+    return options
+
+
+def cite_name(source: Source) -> str:
+    return source.name
+
+
+def answers_document(rules: RuleBase, when: dt.date, answers: Mapping[str, AnswerValue]) -> str:
+    """The same file as `soknad veileder --lagre-svar`."""
+    document = {
+        "regelverk": {"versjon": rules.version, "oppdatert": rules.updated.isoformat()},
+        "dato": when.isoformat(),
+        "svar": dict(answers),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"', "cache-control": "no-store"},
+    )
+
+
+async def _form(request: Request) -> Any:
+    try:
+        return await request.form(max_files=1, max_fields=20, max_part_size=upload.MAX_BYTES)
+    except BodyTooLarge:
+        raise
+    except Exception:
+        raise HTTPException(400, "Skjemaet kunne ikke leses.") from None
+
+
+def _saved_errors(data: bytes) -> list[str]:
+    if not data.strip():
+        return ["Velg en svarfil (.json) å laste opp."]
+    if len(data) > 1_000_000:
+        return ["Filen er for stor til å være en svarfil."]
+    return []
+
+
+def scheme_facts(scheme: Scheme, d: Any, today: dt.date) -> list[tuple[str, str, Source | None]]:
+    """(label, text, source) for the facts `soknad ordninger ID` shows, each with the source of
+    its words where the rule base gives one (`belegg`)."""
+    evidence = {e.field: e.source for e in scheme.evidence}
+    rows: list[tuple[str, str, Source | None]] = [
+        ("Forvalter", scheme.administrator, None),
+        ("Hvem søker", scheme.applicant_text, evidence.get("soker")),
+        ("For hvem", scheme.for_whom, evidence.get("for_hvem")),
+        ("Nivå", f"{scheme.level_text} ({nkr_text(scheme.nkr_levels)})", evidence.get("nivaa")),
+        ("Midler", funds_text(scheme), evidence.get("midler")),
+        ("Frist", deadline_text(d), evidence.get("frist")),
+    ]
+    if d.passed:
+        rows.append(("Etter fristen", scheme.after_deadline, evidence.get("etter_fristen")))
+    return rows
+
+
+# --- The result, as the terminal shows it ---------------------------------------------------
+
+
+def _facts(a: Assessment, today: dt.date) -> list[tuple[str, str]]:
+    """Deadline, what came after it, funds, applicant and notes, as `render._facts` has them."""
+    rows = [("Frist", deadline_text(a.deadline))]
+    if a.deadline.passed:
+        rows.append(("Etter fristen", a.scheme.after_deadline))
+    rows += [("Midler", funds_text(a.scheme)), ("Hvem søker", a.scheme.applicant_text)]
+    rows += [("Merknad", note_line(n, today.year)) for n in a.scheme.notes]
+    return rows
+
+
+def result_view(rules: RuleBase, result: Result) -> dict[str, Any]:
+    """What the result page shows, section by section, in the terminal's order and words."""
+    today = result.date
+    by_status = {s: [a for a in result.assessments if a.status is s] for s in Status}
+    recommended = [
+        {
+            "a": a,
+            "rank": rank,
+            "reasons": a.reasons,
+            "stars": a.score_reasons,
+            "facts": _facts(a, today),
+        }
+        for rank, a in enumerate((result.assessment(sid) for sid in result.recommended), 1)
+    ]
+    earlier = [{"a": a, "facts": _facts(a, today)} for a in (result.assessment(sid) for sid in result.earlier)]
+    maybe = [
+        {
+            "a": a,
+            "changes": [(c in a.unclear, c) for c in a.changes if not c.startswith(engine.ANSWER_PREFIX)],
+            "questions": [rules.question(q) for q in a.unknown],
+            "facts": _facts(a, today),
+        }
+        for a in by_status[Status.KANSKJE]
+    ]
+    no = []
+    for a in by_status[Status.IKKE_AKTUELL]:
+        reason, source = first_failure(a)
+        no.append({"a": a, "reason": reason, "source": source})
+    alternatives = [{"alt": alt, "later": later_mark(alt.source.year, today.year)} for alt in result.alternatives]
+    return {
+        "nothing": nothing_fits(result) if not result.recommended else None,
+        "recommended": recommended,
+        "earlier_heading": earlier_heading(result) if result.earlier else None,
+        "earlier_intro": EARLIER_INTRO,
+        "earlier": earlier,
+        "maybe": maybe,
+        "no": no,
+        "alternatives": alternatives,
+        "checklist": result.checklist,
+        "no_checklist": (
+            "Ingen sjekkliste, siden ingen ordning er anbefalt."
+            + (" Avklar først det som står under «Kanskje aktuelle»." if by_status[Status.KANSKJE] else "")
+        ),
+    }
+
+
+# --- The app -------------------------------------------------------------------------------
+
+
+def create_app(
+    rules: RuleBase | None = None,
+    today: dt.date | None = None,
+    earlier: Callable[[str], RuleBase | None] | None = None,
+) -> ASGIApp:
+    """The web app for a rule base, dated `today` (or the server's date, per request)."""
+    if rules is None:
+        from ..rules import load
+
+        path = os.environ.get("SOKNAD_REGLER")
+        rules = load(Path(path)) if path else load()
+    if today is None and os.environ.get("SOKNAD_DATO"):
+        today = dt.date.fromisoformat(os.environ["SOKNAD_DATO"])
+    if earlier is None:
+        from ..rules import archived
+
+        earlier = archived
+    fixed = today
+    pages = Pages(rules, (lambda: fixed) if fixed is not None else dt.date.today, earlier)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 404)
+        if status == 405:
+            return pages.error(
+                405, "Det går ikke an her", ["Siden kan ikke brukes slik. Gå til forsiden og prøv igjen."]
+            )
+        if status == 400:
+            return pages.error(
+                400, "Noe er feil i forespørselen", [str(getattr(exc, "detail", "")) or "Ugyldig forespørsel."]
+            )
+        if status == 413:
+            return pages.error(413, "Filen er for stor", [str(getattr(exc, "detail", ""))])
+        return pages.error(404, "Fant ikke siden", ["Adressen finnes ikke. Sjekk at den er skrevet riktig."])
+
+    async def tampered(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Tampered)
+        return pages.error(400, "Svarene i adressen kan ikke leses", exc.messages, exc.back)
+
+    async def too_large(request: Request, exc: Exception) -> Response:
+        response = pages.error(413, "Filen er for stor", [TOO_LARGE])
+        response.headers["connection"] = "close"
+        return response
+
+    async def crashed(request: Request, exc: Exception) -> Response:
+        return pages.error(
+            500, "Noe gikk galt hos oss", ["Feilen er ikke din. Prøv igjen, eller start på nytt fra forsiden."]
+        )
+
+    def page(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+        return handler
+
+    routes = [
+        Route("/", page(pages.start)),
+        Route("/sporsmal", page(pages.next_page)),
+        Route("/sporsmal/{qid}", page(pages.question)),
+        Route("/svar", page(pages.answer)),
+        Route("/oversikt", page(pages.review)),
+        Route("/resultat", page(pages.result)),
+        Route("/resultat/sjekkliste.md", page(pages.checklist_file)),
+        Route("/resultat/svar.json", page(pages.answers_file)),
+        Route("/fortsett", page(pages.resume), methods=["GET", "POST"]),
+        Route("/ordninger", page(pages.schemes)),
+        Route("/ordninger/{sid}", page(pages.scheme)),
+        Route("/liste", page(pages.batch), methods=["GET", "POST"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: not_found, Tampered: tampered, BodyTooLarge: too_large, Exception: crashed},
+    )
+    return Guard(app, pages)
+
+
+def __getattr__(name: str) -> Any:
+    # `uvicorn soknadsveileder.web:app`: made on first use, from the environment.
+    if name == "app":
+        made = create_app()
+        globals()["app"] = made
+        return made
+    raise AttributeError(name)

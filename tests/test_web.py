@@ -1,0 +1,582 @@
+"""`soknad web` through Starlette's TestClient: every route, its status, headers and error
+pages; the golden cases and a sample of the answer space against `soknad sjekk`; hostile
+input. The browser itself is in test_web_browser.py.
+
+Expectations are written by hand: the golden cases (tests/cases/), the shipyard's questions
+in the order the rule base asks them, and the messages of the terminal guide.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+
+from soknadsveileder.rules import load
+
+from .helpers import OPEN_DATE, TESTS, soknad
+from .webpage import address, client, outcome, text_of
+
+CASES = sorted((TESTS / "cases").glob("*.yaml"))
+SCHEMES = ["bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifagskolen", "utsatte-industriklynger"]
+VERFT = {"bransje": ["industri", "maritim"], "behov": "fagbrev", "kompetanse": "ufaglaert", "praksis_aar": 6}
+
+
+@pytest.fixture(scope="module")
+def web():
+    return client(OPEN_DATE)
+
+
+def follow(c, url: str) -> tuple[list[str], object]:
+    """Follow redirects by hand, returning every address passed and the last response."""
+    passed = []
+    response = c.get(url)
+    while response.status_code == 303:
+        url = response.headers["location"]
+        passed.append(url)
+        response = c.get(url)
+    return passed, response
+
+
+def answer(c, page: str, qid: str, *values: str):
+    """Send a question's form as the browser does: its hidden fields, then the inputs."""
+    query = page.split("?", 1)[1] + "&" if "?" in page else ""
+    sent = "".join(f"&{qid}={v}" for v in values)
+    return follow(c, f"/svar?{query}_sporsmal={qid}{sent}")
+
+
+# --- The guide, one question per page -----------------------------------------------------
+
+
+def test_a_shipyard_is_asked_what_the_terminal_asks_in_its_order(web):
+    # bransje, then behov; fagbrev makes kompetanse and praksis_aar relevant; nothing else can
+    # change the result (klynge only matters for higher education).
+    passed, page = follow(web, "/sporsmal")
+    assert passed == ["/sporsmal/bransje"]
+    asked = ["bransje"]
+    given = {
+        "bransje": ["industri", "maritim"],
+        "behov": ["fagbrev"],
+        "kompetanse": ["ufaglaert"],
+        "praksis_aar": ["6"],
+    }
+    url = passed[-1]
+    while url.startswith("/sporsmal/"):
+        qid = url.split("/")[2].split("?")[0]
+        passed, page = answer(web, url, qid, *given[qid])
+        url = passed[-1]
+        if url.startswith("/sporsmal/"):
+            asked.append(url.split("/")[2].split("?")[0])
+    assert asked == ["bransje", "behov", "kompetanse", "praksis_aar"]
+    assert url == "/oversikt?bransje=industri&bransje=maritim&behov=fagbrev&kompetanse=ufaglaert&praksis_aar=6"
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert "Industri, Maritim sektor" in text and "Ufaglært (uten fag- eller svennebrev)" in text
+    result = web.get(url.replace("/oversikt", "/resultat"))
+    got = outcome(result.text)
+    assert got["anbefalte"] == ["bransjeprogram-industri-bygg", "bransjeprogram-maritim"]
+    assert got["status"] == dict(zip(SCHEMES, ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"], strict=True))
+
+
+def test_changing_an_answer_asks_exactly_what_the_change_makes_relevant(web):
+    # From fagbrev to fagskole: kompetanse and praksis_aar no longer apply and go; tilbud
+    # (is there a ready module?) is asked; then the review again.
+    review = "/oversikt?" + address(VERFT)
+    page = web.get(review)
+    assert f'href="/sporsmal/behov?{address(VERFT)}"'.replace("&", "&amp;") in page.text  # the «Endre» link
+    form = web.get(f"/sporsmal/behov?{address(VERFT)}")
+    assert 'value="fagbrev" checked' in form.text  # the current answer is ticked
+    passed, _ = answer(
+        web, f"/sporsmal/behov?{address({k: v for k, v in VERFT.items() if k != 'behov'})}", "behov", "fagskole"
+    )
+    assert passed[-1] == "/sporsmal/tilbud?bransje=industri&bransje=maritim&behov=fagskole"
+    passed, page = answer(web, passed[-1], "tilbud", "finnes")
+    assert passed[-1] == "/oversikt?bransje=industri&bransje=maritim&behov=fagskole&tilbud=finnes"
+
+
+def test_the_back_link_goes_to_the_previous_answer(web):
+    page = web.get("/sporsmal/kompetanse?bransje=industri&behov=fagbrev")
+    assert 'href="/sporsmal/behov?bransje=industri&amp;behov=fagbrev"' in page.text
+    assert 'class="ds-link tilbake" href="/"' in web.get("/sporsmal/bransje").text
+
+
+def test_vet_ikke_throughout_ends_in_kanskje_everywhere_with_what_to_answer(web):
+    passed, _ = follow(web, "/sporsmal")
+    url = passed[-1]
+    asked = []
+    while url.startswith("/sporsmal/"):
+        qid = url.split("/")[2].split("?")[0]
+        asked.append(qid)
+        passed, _ = answer(web, url, qid, "")
+        url = passed[-1]
+    # Unknown sector and need: kanskje for every scheme. With the sector unknown, klynge is
+    # still asked, since a «nei» would rule out the clusters scheme (as in the terminal,
+    # test_prompting.test_vet_ikke_records_unknown); every other question waits for behov.
+    assert asked == ["bransje", "behov", "klynge"]
+    assert url == "/oversikt?bransje=&behov=&klynge="
+    got = outcome(web.get("/resultat?bransje=&behov=&klynge=").text)
+    assert got["status"] == dict.fromkeys(SCHEMES, "kanskje")
+    assert got["anbefalte"] == [] and got["mangler"] == ["bransje", "behov", "klynge"]
+
+
+@pytest.mark.parametrize(
+    ("qid", "sent", "message"),
+    [
+        ("bransje", [], "Velg minst ett svar, eller «Vet ikke»."),
+        ("bransje", ["", "industri"], "«Vet ikke» kan ikke velges sammen med andre svar."),
+        ("behov", [], "Velg et svar."),
+        ("praksis_aar", ["seks"], "Forventet et heltall, fant"),
+        ("praksis_aar", ["6,5"], "rund ned: 6"),
+        ("praksis_aar", ["99"], "Tallet kan være høyst 60, fant 99."),
+    ],
+    ids=["ingen-bransje", "vet-ikke-og-bransje", "intet-behov", "ord", "desimal", "for-stort"],
+)
+def test_a_wrong_answer_is_said_on_the_question_page_with_a_summary_that_links_to_it(web, qid, sent, message):
+    before = "bransje=industri&behov=fagbrev" if qid == "praksis_aar" else ""
+    values = "".join(f"&{qid}={v}" for v in sent)
+    page = web.get(f"/svar?{before}&_sporsmal={qid}{values}")
+    assert page.status_code == 400
+    assert message in text_of(page.text)
+    assert 'class="ds-error-summary"' in page.text
+    target = f"svar-{qid}" if qid == "praksis_aar" else f"svar-{qid}-0"
+    assert f'href="#{target}"' in page.text and f'id="{target}"' in page.text
+    assert 'aria-invalid="true"' in page.text
+    assert page.text.count("<title>Feil: ") == 1
+    if qid == "praksis_aar":  # what was typed stays in the field
+        assert f'value="{sent[0]}"' in page.text
+
+
+def test_a_question_that_does_not_apply_is_not_asked(web):
+    # tilbud is asked only for a fagskole need.
+    response = web.get("/sporsmal/tilbud?behov=fagbrev")
+    assert response.status_code == 303 and response.headers["location"].startswith("/sporsmal?")
+
+
+# --- The result ---------------------------------------------------------------------------
+
+
+def _case(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_golden_cases_give_the_same_result_in_the_browser(path):
+    case = _case(path)
+    want = case["forventet"]
+    page = client(case["dato"]).get("/resultat?" + address(case["svar"]))
+    assert page.status_code == 200
+    got = outcome(page.text)
+    assert got["status"] == want["status"]
+    assert got["anbefalte"] == want["anbefalte"]
+    assert got["mangler"] == want["mangler"]
+    assert got["passet_tidligere"] == want.get("passet_tidligere", [])
+    if "andre_muligheter" in want:
+        assert got["andre_muligheter"] == want["andre_muligheter"]
+    text = text_of(page.text)
+    for wanted in want.get("sjekkliste_inneholder", []):
+        assert " ".join(wanted.split()) in text, wanted
+
+
+def test_the_result_has_every_section_the_terminal_has():
+    # 2026: every 2021 deadline has passed. A shipyard fitting the bransjeprogram gets the
+    # warnings, what happened after each deadline, the other possibilities and the checklist.
+    page = client("2026-12-03").get("/resultat?" + address({**VERFT, "bransje": ["industri", "maritim"]}))
+    text = text_of(page.text)
+    for heading in [
+        "Advarsel:",
+        "Anbefalte ordninger",
+        "Passer ikke",
+        "Andre muligheter",
+        "Sjekkliste",
+        "Etter fristen",
+    ]:
+        assert heading in text, heading
+    assert "Alle fristene i regelverket er passert per 2026-12-03" in text
+    assert '<a class="ds-link" href="https://' in page.text  # sources as links
+
+
+def test_the_checklist_download_is_the_markdown_of_the_terminal(web, tmp_path):
+    answers = {**VERFT}
+    saved = tmp_path / "svar.json"
+    saved.write_text(json.dumps(answers), encoding="utf-8")
+    out = tmp_path / "sjekkliste.md"
+    run = soknad("veileder", "--svar", str(saved), "--sjekkliste", str(out), "--dato", OPEN_DATE)
+    assert run.returncode == 0, run.stderr
+    response = web.get("/resultat/sjekkliste.md?" + address(answers))
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == f'attachment; filename="sjekkliste-{OPEN_DATE}.md"'
+    assert response.text == out.read_text(encoding="utf-8")
+
+
+def test_the_answers_download_reads_back_in_the_terminal_and_in_the_browser(web, tmp_path):
+    response = web.get("/resultat/svar.json?" + address(VERFT))
+    document = response.json()
+    assert document["svar"] == {**VERFT}
+    assert document["dato"] == OPEN_DATE and set(document["regelverk"]) == {"versjon", "oppdatert"}
+    saved = tmp_path / "svar.json"
+    saved.write_bytes(response.content)
+    run = soknad("veileder", "--svar", str(saved), "--dato", OPEN_DATE)
+    assert run.returncode == 0 and "Anbefalte ordninger" in run.stdout
+    back = web.post("/fortsett", files={"fil": ("svar.json", response.content, "application/json")})
+    assert back.status_code == 200
+    assert f'href="/sporsmal?{address(VERFT).replace("&", "&amp;")}"' in back.text
+
+
+def test_a_saved_file_from_an_older_rule_base_says_what_changed(tmp_path):
+    old = load(TESTS / "regler" / "minimal.yaml")
+    assert old.version != load().version
+    document = {"regelverk": {"versjon": old.version, "oppdatert": "2021-01-01"}, "dato": "2021-05-01", "svar": {}}
+    c = client(OPEN_DATE, earlier=lambda version: None)
+    page = c.post("/fortsett", files={"fil": ("svar.json", json.dumps(document).encode(), "application/json")})
+    assert page.status_code == 200
+    assert f"Svarene ble lagret med regelverk {old.version}" in text_of(page.text)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "Velg en svarfil"),
+        (b"\xff\xfe{}", "ikke gyldig UTF-8"),
+        (b'{"bransje": "tull"}', 'bransje: "tull" er ikke en gyldig verdi'),
+        (b"{", "JSON"),
+    ],
+    ids=["tom", "ikke-utf8", "ugyldig-svar", "ufullstendig"],
+)
+def test_a_bad_saved_file_is_a_400_that_says_why(web, content, message):
+    page = web.post("/fortsett", files={"fil": ("svar.json", content, "application/json")})
+    assert page.status_code == 400
+    assert message in text_of(page.text)
+    assert 'class="ds-error-summary"' in page.text
+
+
+# --- The schemes --------------------------------------------------------------------------
+
+
+def test_the_schemes_pages(web, rules):
+    page = web.get("/ordninger")
+    assert page.status_code == 200
+    for s in rules.schemes:
+        assert f'href="/ordninger/{s.id}"' in page.text
+    detail = text_of(web.get("/ordninger/industrifagskolen").text)
+    for heading in ["Vilkår", "Sjekkliste", "Historikk", "Kilder", "Hvem søker"]:
+        assert heading in detail
+    assert web.get("/ordninger/finnes-ikke").status_code == 404
+
+
+# --- Status codes, headers and error pages ------------------------------------------------
+
+PAGES = [
+    "/",
+    "/sporsmal/bransje",
+    "/oversikt?" + address(VERFT),
+    "/resultat",
+    "/ordninger",
+    "/ordninger/industrifagskolen",
+    "/liste",
+    "/fortsett",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_has_the_security_headers_and_is_norwegian(web, url):
+    response = web.get(url)
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert '<html lang="nb"' in response.text
+    assert "<script>" not in response.text and " style=" not in response.text
+
+
+def test_404_and_405_are_norwegian_pages_with_the_headers(web):
+    missing = web.get("/finnes-ikke")
+    assert missing.status_code == 404 and "Fant ikke siden" in missing.text
+    assert "content-security-policy" in missing.headers
+    wrong = web.post("/resultat")
+    assert wrong.status_code == 405 and "Det går ikke an her" in wrong.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("bransje=tull", '"tull" er ikke en gyldig verdi'),
+        ("bransj=industri", "Ukjent felt 'bransj'. Mente du 'bransje'?"),
+        ("behov=fagbrev&behov=fagskole", "Spørsmålet tar ett svar, men fikk 2."),
+        ("praksis_aar=-3&behov=fagbrev", "Tallet må være minst 0"),
+        ("klynge=kanskje", "Svar ja eller nei"),
+        ("bransje=%FF%FE", "er ikke en gyldig verdi"),
+        ("bransje=" + "x" * 500, "Svaret er for langt"),
+        ("&".join(["bransje=industri"] * 300), "flere enn noen svar kan ha"),
+        ("bransje=%00%1b[31m", '"\\u0000\\u001b[31m" er ikke en gyldig verdi'),
+    ],
+    ids=["verdi", "nøkkel", "to-svar", "negativt", "ja-nei", "ikke-utf8", "langt", "mange", "kontrolltegn"],
+)
+def test_a_tampered_address_is_a_400_page_with_a_way_back(web, query, message):
+    for route in ("/resultat", "/oversikt", "/sporsmal", "/sporsmal/bransje", "/resultat/sjekkliste.md"):
+        response = web.get(f"{route}?{query}")
+        assert response.status_code == 400, route
+        assert message in text_of(response.text), route
+        assert "Traceback" not in response.text
+        assert 'href="/"' in response.text
+
+
+def test_the_way_back_keeps_the_good_answers(web):
+    page = web.get("/resultat?bransje=industri&behov=tull")
+    assert 'href="/sporsmal?bransje=industri"' in page.text
+
+
+# --- For advisers: a member list ----------------------------------------------------------
+
+LIST = [
+    ["id", "navn", "bransje", "behov", "tilbud", "praksis_aar"],
+    ["1", "Verft AS", "industri, maritim", "fagbrev", "", "6"],
+    ["2", "Bygg AS", "bygg", "fagskole", "finnes", ""],
+    ["3", "Ålesund Annen AS", "annen", "", "", ""],
+]
+# By hand from the golden cases (see test_regneark.py).
+LIST_STATUSES = {
+    "1": ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"],
+    "2": ["kanskje", "ikke_aktuell", "aktuell", "ikke_aktuell"],
+    "3": ["ikke_aktuell"] * 4,
+}
+
+
+def norwegian_excel_csv() -> bytes:
+    """What older Norwegian Excel saves: semicolons, Windows-1252, CRLF."""
+    return "\r\n".join(";".join(row) for row in LIST).encode("cp1252") + b"\r\n"
+
+
+def test_a_list_from_norwegian_excel_gives_an_xlsx_with_the_summary_on_the_page(web, tmp_path):
+    page = web.post(
+        "/liste", files={"fil": ("medlemmer.csv", norwegian_excel_csv(), "text/csv")}, data={"format": "xlsx"}
+    )
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert "3 poster lest, 3 gyldige, 0 med feil, 1 uten anbefalt ordning" in text
+    assert "lest som Windows-1252" in text
+    import base64
+    import re
+
+    href = re.search(r'href="data:([^;]+);base64,([^"]+)" download="([^"]+)"', page.text)
+    assert href is not None and href.group(3) == f"resultat-{OPEN_DATE}.xlsx"
+    book = load_workbook(io.BytesIO(base64.b64decode(href.group(2))))
+    rows = list(book["Resultat"].iter_rows(values_only=True))
+    header = list(rows[0])
+    got = {str(r[header.index("id")]): [r[header.index(s)] for s in SCHEMES] for r in rows[1:]}
+    assert got == LIST_STATUSES
+    assert rows[3][header.index("navn")] == "Ålesund Annen AS"
+    # The same workbook as `soknad sjekk`, cell for cell.
+    source = tmp_path / "medlemmer.csv"
+    source.write_bytes(norwegian_excel_csv())
+    run = soknad("sjekk", str(source), "-o", str(tmp_path / "ut.xlsx"), "--dato", OPEN_DATE)
+    assert run.returncode == 0, run.stderr
+    cli_rows = list(load_workbook(tmp_path / "ut.xlsx")["Resultat"].iter_rows(values_only=True))
+    assert rows == cli_rows
+
+
+def test_a_list_as_csv_for_norwegian_excel(web):
+    page = web.post("/liste", files={"fil": ("m.csv", norwegian_excel_csv(), "text/csv")}, data={"format": "excel-csv"})
+    import base64
+    import re
+
+    href = re.search(r'href="data:text/csv;base64,([^"]+)" download="resultat-2021-03-01.csv"', page.text)
+    assert href is not None
+    content = base64.b64decode(href.group(1))
+    assert content.startswith(b"\xef\xbb\xbf") and b"\r\n" in content
+    lines = content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[:4] == ["nr", "linje", "id", "navn"]
+
+
+def _zip_bomb() -> bytes:
+    """A valid zip named like a workbook, whose one part unpacks to 200 MB of zeros."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z,
+        z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part,
+    ):
+        block = b"\0" * 1_000_000
+        for _ in range(200):
+            part.write(block)
+    return buffer.getvalue()
+
+
+def _wide_xlsx() -> bytes:
+    book = Workbook()
+    book.active.append([f"k{i}" for i in range(300)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "status", "message"),
+    [
+        ("bombe.xlsx", _zip_bomb(), 413, "pakker seg ut til 200 MB"),
+        ("bred.csv", b"," * 1_000_000 + b"\n", 413, "Første rad har 1000001 kolonner; grensen er 200."),
+        ("bred.xlsx", _wide_xlsx(), 413, "Arket har 300 kolonner; grensen er 200."),
+        ("mange.csv", b"bransje\n" + b"industri\n" * 10_001, 413, "Listen har mer enn 10000 rader"),
+        ("tom.csv", b"", 400, "Filen er tom."),
+        ("gammel.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, 400, "ikke en .xlsx- eller .csv-fil"),
+        ("falsk.xlsx", b"PK\x03\x04ikke en zip", 400, "Kunne ikke lese filen som en Excel-fil"),
+    ],
+    ids=["zip-bombe", "million-kolonner-csv", "brede-xlsx", "for-mange-rader", "tom", "xls", "falsk-xlsx"],
+)
+def test_hostile_lists_get_a_clean_4xx(web, name, content, status, message):
+    response = web.post("/liste", files={"fil": (name, content, "application/octet-stream")}, data={"format": "xlsx"})
+    assert response.status_code == status
+    assert message in text_of(response.text).replace("\u00a0", "")
+    assert "Traceback" not in response.text
+    assert web.get("/").status_code == 200
+
+
+def test_an_oversized_upload_is_refused_while_it_is_read(web):
+    big = b"bransje\n" + b"industri\n" * 700_000  # 6.3 MB
+    response = web.post("/liste", files={"fil": ("stor.csv", big, "text/csv")})
+    assert response.status_code == 413 and "Filen er for stor" in response.text
+
+    # Without a Content-Length (chunked), the limit holds as the body arrives.
+    def chunks():
+        boundary = b"--grense\r\n"
+        yield boundary + b'Content-Disposition: form-data; name="fil"; filename="s.csv"\r\n\r\n'
+        for _ in range(80):
+            yield b"industri\n" * 10_000
+
+    response = web.post("/liste", content=chunks(), headers={"content-type": "multipart/form-data; boundary=grense"})
+    assert response.status_code == 413
+    assert web.get("/").status_code == 200
+
+
+def test_a_list_without_a_file_says_so(web):
+    response = web.post("/liste", data={"format": "xlsx"})
+    assert response.status_code == 400 and "Velg en fil" in text_of(response.text)
+
+
+# --- The browser and `soknad sjekk` cannot disagree ----------------------------------------
+
+
+def test_a_sample_of_the_answer_space_gives_what_soknad_sjekk_gives(rules):
+    """For 300 answer sets drawn from every question's values (and «vet ikke»), the result
+    page's statuses, recommended order and missing questions equal `soknad sjekk`'s."""
+    rng = random.Random(20261203)
+    values = {
+        "bransje": [["industri"], ["bygg"], ["maritim"], ["annen"], ["industri", "maritim"], ["bygg", "annen"], None],
+        "behov": ["fagbrev", "fagskole", "hoyere", None],
+        "kompetanse": ["ufaglaert", "fagbrev", "fagskole", "hoyere", None],
+        "tilbud": ["finnes", "nytt", None],
+        "klynge": [True, False, None],
+        "praksis_aar": [0, 1, 4, 5, 6, 60, None],
+    }
+    assert set(values) == {q.id for q in rules.questions}  # a new question must be added here
+    records = []
+    for n in range(300):
+        record = {"id": str(n)}
+        for qid, options in values.items():
+            if rng.random() < 0.8:
+                record[qid] = rng.choice(options)
+        records.append(record)
+    for date in ("2021-03-01", "2026-12-03"):
+        run = soknad("sjekk", "--dato", date, input="\n".join(json.dumps(r) for r in records))
+        assert run.returncode == 0, run.stderr
+        expected = [json.loads(line) for line in run.stdout.splitlines()]
+        c = client(date)
+        for record, want in zip(records, expected, strict=True):
+            answers = {k: v for k, v in record.items() if k != "id"}
+            got = outcome(c.get("/resultat?" + address(answers)).text)
+            assert got["status"] == {v["id"]: v["status"] for v in want["vurderinger"]}, record
+            assert got["anbefalte"] == want["anbefalte"], record
+            assert got["passet_tidligere"] == want["passet_tidligere"], record
+            assert got["mangler"] == want["mangler"], record
+
+
+# --- The command ----------------------------------------------------------------------------
+
+
+def test_soknad_web_help(cli):
+    result = cli("web", "--help")
+    assert result.exit_code == 0
+    for option in ("--port", "--host", "--apne", "--regler", "--dato"):
+        assert option in result.stdout
+
+
+def test_a_port_in_use_is_one_clear_line():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = soknad("web", "--port", str(port))
+    assert run.returncode == 2
+    assert f"Feil: Port {port} på 127.0.0.1 er allerede i bruk." in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def _serve(*args: str):
+    import re
+    import subprocess
+    import sys
+
+    from .helpers import ROOT, subprocess_env
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "soknadsveileder", "web", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=subprocess_env(),
+        cwd=ROOT,
+    )
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    match = re.search(r"http://([0-9.]+):(\d+)/", line)
+    assert match, line
+    return server, int(match.group(2))
+
+
+def test_the_real_server_answers_hostile_requests_with_4xx_and_stays_up():
+    import http.client
+    import signal
+
+    server, port = _serve("--dato", OPEN_DATE)
+    try:
+
+        def request(method: str, path: str, body=None, headers=None) -> int:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                connection.request(method, path, body=body, headers=headers or {})
+                return connection.getresponse().status
+            except (ConnectionResetError, BrokenPipeError):
+                return 413  # the server closed the connection after its 413
+            finally:
+                connection.close()
+
+        assert request("GET", "/resultat?bransje=%FF") == 400
+        assert request("GET", "/" + "a" * 5000) == 404
+        assert request("DELETE", "/") == 405
+        head = b'--b\r\nContent-Disposition: form-data; name="fil"; filename="s.csv"\r\n\r\n'
+        chunks = (head if i == 0 else b"industri\n" * 8000 for i in range(200))  # 14 MB, chunked
+        assert request("POST", "/liste", chunks, {"Content-Type": "multipart/form-data; boundary=b"}) == 413
+        assert request("POST", "/liste", _zip_bomb(), {"Content-Type": "multipart/form-data; boundary=b"}) in (400, 413)
+        assert request("POST", "/fortsett", b"\xff\xfe", {"Content-Type": "multipart/form-data; boundary=b"}) == 400
+        assert request("GET", "/") == 200
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=20)
+    assert "Traceback" not in err, err
+    assert server.returncode == 130 and err.strip().endswith("Avbrutt.")
+
+
+def test_another_host_than_this_machine_is_warned_about():
+    import signal
+
+    server, _ = _serve("--host", "0.0.0.0")
+    server.send_signal(signal.SIGINT)
+    _, err = server.communicate(timeout=20)
+    assert "gjør veilederen tilgjengelig for andre maskiner" in err

@@ -1,0 +1,405 @@
+"""`soknad web` in real Chromium through Playwright: the server is started as a user starts it
+(`soknad web --port 0 --dato …`), and the browser is the OS package `chromium`, given to
+Playwright by path; Playwright downloads nothing.
+
+The flows: a shipyard from the start page to the result, a change on the review page, «Vet
+ikke» throughout, a member list up and an xlsx down, a saved answer file round-tripped, the
+result printed to PDF, and the whole guide without JavaScript and with the keyboard alone.
+axe-core runs on every page type. Screenshots at 320 and 1280 px go to `skjermbilder/` (not
+committed). Expectations are written by hand, from the golden cases.
+
+Run them alone with: .venv/bin/python -m pytest tests/test_web_browser.py
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from .helpers import ROOT, subprocess_env
+from .webpage import outcome, text_of
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("SOKNAD_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs the OS package chromium for the browser tests (.ci/run installs it).")
+    pytest.skip("no chromium on this machine: apt-get install chromium", allow_module_level=True)
+
+SHOTS = ROOT / "skjermbilder"
+SCHEMES = ["bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifagskolen", "utsatte-industriklynger"]
+# Chromium as root in a container, with nothing that calls out to the network.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class Server:
+    def __init__(self, date: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "soknadsveileder", "web", "--port", "0", "--dato", date],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=subprocess_env(),
+            cwd=ROOT,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert match, line + self.process.stderr.read() if self.process.stderr else line
+        self.url = match.group(0).rstrip("/")
+
+    def stop(self) -> str:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            _, err = self.process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, err = self.process.communicate()
+        return err
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[dict[str, Server]]:
+    started: dict[str, Server] = {}
+
+    class Lazy(dict):
+        def __missing__(self, date: str) -> Server:
+            started[date] = Server(date)
+            return started[date]
+
+    yield Lazy()
+    for server in started.values():
+        err = server.stop()
+        assert "Traceback" not in err, err
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, servers):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab.base = servers["2021-03-01"].url
+    yield tab
+    context.close()
+    assert tab.errors == []  # no script error, no resource refused by the CSP, nothing missing
+
+
+AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
+
+
+def axe(tab) -> list[dict]:
+    """axe-core's violations on the page: every rule of WCAG 2.1 A and AA, and best practice.
+    The script is run through the DevTools protocol, which the page's CSP does not govern."""
+    tab.evaluate(AXE.read_text(encoding="utf-8"))
+    result = tab.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [{"id": v["id"], "nodes": [n["html"][:120] for n in v["nodes"]]} for v in result["violations"]]
+
+
+def screenshots(tab, name: str) -> None:
+    """The page at 320 and 1280 px, and that it never scrolls sideways at 320 px, nor at
+    640 px (1280 px at 200 % zoom)."""
+    SHOTS.mkdir(exist_ok=True)
+    for width in (320, 640, 1280):
+        tab.set_viewport_size({"width": width, "height": 900})
+        overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} scrolls sideways at {width} px"
+        if width != 640:
+            tab.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    tab.set_viewport_size({"width": 1280, "height": 900})
+
+
+def tick(tab, label: str) -> None:
+    tab.get_by_label(label, exact=True).check()
+
+
+def next_(tab) -> None:
+    tab.get_by_role("button", name="Neste").click()
+
+
+def shipyard_to_review(tab) -> None:
+    tab.goto(tab.base + "/")
+    tab.get_by_role("link", name="Start veilederen").last.click()
+    assert tab.get_by_role("heading", level=1).inner_text() == "Hvilken bransje hører bedriften til?"
+    tick(tab, "Industri")
+    tick(tab, "Maritim sektor")
+    next_(tab)
+    tick(tab, "Fagbrev (NKR 4), også fagbrev nummer to")
+    next_(tab)
+    tick(tab, "Ufaglært (uten fag- eller svennebrev)")
+    next_(tab)
+    tab.get_by_label("Hvor mange års praksis i faget har de ansatte?").fill("6")
+    next_(tab)
+    assert tab.get_by_role("heading", level=1).inner_text() == "Se over svarene"
+
+
+def test_a_shipyard_from_the_start_page_to_the_result(page):
+    shipyard_to_review(page)
+    page.get_by_role("link", name="Se resultatet").click()
+    got = outcome(page.content())
+    assert got["anbefalte"] == ["bransjeprogram-industri-bygg", "bransjeprogram-maritim"]
+    assert got["status"] == dict(zip(SCHEMES, ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"], strict=True))
+    assert "Sjekkliste" in page.inner_text("main")
+
+
+def test_changing_an_answer_on_the_review_page(page):
+    shipyard_to_review(page)
+    page.get_by_role("link", name="Endre svaret på «Hva slags utdanning trenger de ansatte?»").click()
+    assert page.get_by_label("Fagbrev (NKR 4), også fagbrev nummer to").is_checked()
+    tick(page, "Fagskolemoduler (NKR 5)")
+    next_(page)
+    # The one question the change makes relevant, then the review again without kompetanse
+    # and praksis_aar, which no longer apply.
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Finnes det en ferdig fagskolemodul")
+    tick(page, "En ferdig modul passer")
+    next_(page)
+    review = page.inner_text("main")
+    assert "Fagskolemoduler (NKR 5)" in review and "En ferdig modul passer" in review
+    assert "Hvor mange års praksis" not in review
+
+
+def test_vet_ikke_throughout(page):
+    page.goto(page.base + "/sporsmal")
+    asked = []
+    while page.url.split("?")[0].rsplit("/", 2)[-2] == "sporsmal":
+        asked.append(page.get_by_role("heading", level=1).inner_text())
+        tick(page, "Vet ikke")
+        next_(page)
+    assert asked == [
+        "Hvilken bransje hører bedriften til?",
+        "Hva slags utdanning trenger de ansatte?",
+        "Samarbeider bedriften med minst to andre industribedrifter i en klynge?",
+    ]
+    page.get_by_role("link", name="Se resultatet").click()
+    got = outcome(page.content())
+    assert got["status"] == dict.fromkeys(SCHEMES, "kanskje") and got["anbefalte"] == []
+
+
+def test_a_member_list_up_and_the_xlsx_down(page, tmp_path):
+    rows = [
+        ["id", "navn", "bransje", "behov", "tilbud", "praksis_aar"],
+        ["1", "Verft AS", "industri, maritim", "fagbrev", "", "6"],
+        ["2", "Bygg AS", "bygg", "fagskole", "finnes", ""],
+        ["3", "Ørsta Annen AS", "annen", "", "", ""],
+    ]
+    source = tmp_path / "medlemmer.csv"
+    source.write_bytes("\r\n".join(";".join(r) for r in rows).encode("cp1252") + b"\r\n")
+    page.goto(page.base + "/liste")
+    page.get_by_label("Medlemsliste (.xlsx eller .csv)").set_input_files(str(source))
+    page.get_by_role("button", name="Sjekk listen").click()
+    assert "3 poster lest, 3 gyldige, 0 med feil, 1 uten anbefalt ordning" in page.inner_text("main")
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("Last ned resultatet")).click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.name == "resultat-2021-03-01.xlsx"
+    sheet = load_workbook(target)["Resultat"]
+    table = list(sheet.iter_rows(values_only=True))
+    header = list(table[0])
+    got = {r[header.index("navn")]: [r[header.index(s)] for s in SCHEMES] for r in table[1:]}
+    assert got == {
+        "Verft AS": ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"],
+        "Bygg AS": ["kanskje", "ikke_aktuell", "aktuell", "ikke_aktuell"],
+        "Ørsta Annen AS": ["ikke_aktuell"] * 4,
+    }
+
+
+def test_a_saved_answer_file_round_trips(page, tmp_path):
+    shipyard_to_review(page)
+    page.get_by_role("link", name="Se resultatet").click()
+    first = outcome(page.content())
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Last ned svarene (JSON)").click()
+    saved = tmp_path / "svar.json"
+    info.value.save_as(saved)
+    assert info.value.suggested_filename == "svar-2021-03-01.json"
+    page.goto(page.base + "/fortsett")
+    page.get_by_label("Svarfil (.json)").set_input_files(str(saved))
+    page.get_by_role("button", name="Les inn svarene").click()
+    assert "Ufaglært (uten fag- eller svennebrev)" in page.inner_text("main")
+    page.get_by_role("link", name="Fortsett", exact=True).click()  # nothing left to ask: the review
+    page.get_by_role("link", name="Se resultatet").click()
+    assert outcome(page.content()) == first
+
+
+def test_the_result_printed_to_pdf_has_the_checklist(page, tmp_path):
+    from pypdf import PdfReader
+
+    shipyard_to_review(page)
+    page.get_by_role("link", name="Se resultatet").click()
+    page.emulate_media(media="print")
+    assert not page.locator("header.topp").is_visible()  # no navigation on paper
+    pdf = page.pdf(format="A4", print_background=True)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Sjekkliste" in text
+    assert "Bransjeprogram for industri- og byggenæringen" in text
+    assert "Last ned svarene" not in text and "Start veilederen" not in text
+    assert "(https://" in text  # link addresses written out
+
+
+def test_the_whole_guide_without_javascript(browser, servers):
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    tab = context.new_page()
+    tab.base = servers["2021-03-01"].url
+    shipyard_to_review(tab)
+    tab.get_by_role("link", name="Se resultatet").click()
+    assert outcome(tab.content())["anbefalte"] == ["bransjeprogram-industri-bygg", "bransjeprogram-maritim"]
+    # The print button is JavaScript's only addition; without it, the page says how to print.
+    assert tab.get_by_role("button", name="Skriv ut resultatet og sjekklisten").count() == 0
+    assert "Ctrl+P" in tab.inner_text("main")
+    context.close()
+
+
+def test_the_whole_guide_with_the_keyboard_alone(page):
+    page.goto(page.base + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Hopp til innholdet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "innhold"
+
+    def tab_to(text: str) -> None:
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if (
+                page.evaluate("document.activeElement.textContent.trim()") == text
+                or page.evaluate(
+                    "document.activeElement.labels && document.activeElement.labels[0] "
+                    "&& document.activeElement.labels[0].textContent.trim()"
+                )
+                == text
+            ):
+                return
+        raise AssertionError(f"never reached {text!r} with Tab")
+
+    tab_to("Start veilederen")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sporsmal/bransje")
+    tab_to("Industri")
+    page.keyboard.press("Space")
+    tab_to("Maritim sektor")
+    page.keyboard.press("Space")
+    tab_to("Neste")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sporsmal/behov?*")
+    tab_to("Fagbrev (NKR 4), også fagbrev nummer to")
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")  # Enter in a form sends it
+    page.wait_for_url("**/sporsmal/kompetanse?*")
+    tab_to("Ufaglært (uten fag- eller svennebrev)")
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sporsmal/praksis_aar?*")
+    tab_to("Hvor mange års praksis i faget har de ansatte?")
+    page.keyboard.type("6")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/oversikt?*")
+    tab_to("Se resultatet")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/resultat?*")
+    assert outcome(page.content())["anbefalte"] == ["bransjeprogram-industri-bygg", "bransjeprogram-maritim"]
+    # The focus is visible: the focused element draws an outline or a box shadow.
+    tab_to("Endre svarene")
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.boxShadow]; })()"
+    )
+    assert style[0] != "none" or style[1] != "none"
+
+
+# --- Every page type: axe-core, and screenshots at 320 and 1280 px ------------------------
+
+VERFT = "bransje=industri&bransje=maritim&behov=fagbrev&kompetanse=ufaglaert&praksis_aar=6"
+# 2022: every 2021 deadline has passed. Industri and maritim with a fagskole need gives every
+# section: warnings, a recommended scheme, one that fitted earlier, a «kanskje», one that does
+# not fit, the other possibilities and the checklist.
+ALL_SECTIONS = ("2022-06-01", "/resultat?bransje=industri&bransje=maritim&behov=fagskole")
+PAGES = {
+    "start": ("2021-03-01", "/"),
+    "sporsmal": ("2021-03-01", "/sporsmal/bransje"),
+    "sporsmal-feil": ("2021-03-01", "/svar?bransje=industri&behov=fagbrev&_sporsmal=praksis_aar&praksis_aar=seks"),
+    "oversikt": ("2021-03-01", "/oversikt?" + VERFT),
+    "resultat": ("2021-03-01", "/resultat?" + VERFT),
+    "resultat-alle-deler": ALL_SECTIONS,
+    "ordninger": ("2021-03-01", "/ordninger"),
+    "ordning": ("2021-03-01", "/ordninger/bransjeprogram-maritim"),
+    "liste": ("2021-03-01", "/liste"),
+    "fortsett": ("2021-03-01", "/fortsett"),
+    "feil-400": ("2021-03-01", "/resultat?bransje=tull"),
+    "feil-404": ("2021-03-01", "/finnes-ikke"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_type_passes_axe_and_fits_320_px(browser, servers, name):
+    date, path = PAGES[name]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    refused = []
+    tab.on("console", lambda m: refused.append(m.text) if m.type == "error" and "status of 4" not in m.text else None)
+    response = tab.goto(servers[date].url + path)
+    assert response is not None and response.status in (200, 400, 404)
+    if name == "resultat-alle-deler":
+        text = text_of(tab.content())
+        for heading in [
+            "Advarsel:",
+            "Anbefalte ordninger",
+            "Passet",
+            "Kanskje aktuelle",
+            "Passer ikke",
+            "Andre muligheter",
+            "Sjekkliste",
+        ]:
+            assert heading in text, heading
+    assert axe(tab) == []
+    screenshots(tab, name)
+    assert refused == []
+    context.close()
+
+
+def test_the_list_result_and_a_read_answer_file_pass_axe(page, tmp_path):
+    source = tmp_path / "m.csv"
+    source.write_text("bransje;behov\nindustri;fagbrev\nbygg;\n", encoding="utf-8")
+    page.goto(page.base + "/liste")
+    page.get_by_label("Medlemsliste (.xlsx eller .csv)").set_input_files(str(source))
+    page.get_by_role("button", name="Sjekk listen").click()
+    assert axe(page) == []
+    screenshots(page, "liste-resultat")
+    saved = tmp_path / "svar.json"
+    saved.write_text('{"bransje": ["industri"], "behov": "hoyere"}', encoding="utf-8")
+    page.goto(page.base + "/fortsett")
+    page.get_by_label("Svarfil (.json)").set_input_files(str(saved))
+    page.get_by_role("button", name="Les inn svarene").click()
+    assert axe(page) == []
+    screenshots(page, "fortsett-lest")
