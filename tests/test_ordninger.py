@@ -189,7 +189,9 @@ def test_console_script_entry_point_and_module_agree():
     assert result.returncode == 0 and result.stdout.strip() == f"soknad {__version__}"
 
 
-@pytest.mark.parametrize("args", [["ordninger", "--json"], ["sjekk", "--dato", "2021-03-01"]], ids=["ordninger", "sjekk"])
+@pytest.mark.parametrize(
+    "args", [["ordninger", "--json"], ["sjekk", "--dato", "2021-03-01"]], ids=["ordninger", "sjekk"]
+)
 def test_other_commands_import_neither_questionary_nor_the_web_stack(args):
     # Run the real entry point in one process, then look at what it imported.
     code = (

@@ -40,6 +40,7 @@ def follow(c, url: str) -> tuple[list[str], object]:
     while response.status_code == 303:
         url = response.headers["location"]
         passed.append(url)
+        assert len(passed) < 20, f"redirects without end: {passed[-3:]}"
         response = c.get(url)
     return passed, response
 
@@ -68,6 +69,7 @@ def test_a_shipyard_is_asked_what_the_terminal_asks_in_its_order(web):
     }
     url = passed[-1]
     while url.startswith("/sporsmal/"):
+        assert len(asked) < 10, asked
         qid = url.split("/")[2].split("?")[0]
         passed, page = answer(web, url, qid, *given[qid])
         url = passed[-1]
@@ -111,6 +113,7 @@ def test_vet_ikke_throughout_ends_in_kanskje_everywhere_with_what_to_answer(web)
     url = passed[-1]
     asked = []
     while url.startswith("/sporsmal/"):
+        assert len(asked) < 10, asked
         qid = url.split("/")[2].split("?")[0]
         asked.append(qid)
         passed, _ = answer(web, url, qid, "")
@@ -580,3 +583,53 @@ def test_another_host_than_this_machine_is_warned_about():
     server.send_signal(signal.SIGINT)
     _, err = server.communicate(timeout=20)
     assert "gjør veilederen tilgjengelig for andre maskiner" in err
+
+
+def test_a_result_page_is_never_served_for_another_day_or_other_answers():
+    # The server's clock moves on while it runs: the same address a day later says one day
+    # less. And answers that differ only in a number that changes nothing still show it.
+    import datetime as dt
+
+    from starlette.testclient import TestClient
+
+    from soknadsveileder.web import create_app
+
+    today = [dt.date(2021, 9, 1)]
+    c = TestClient(create_app(clock=lambda: today[0]))
+    url = "/resultat?bransje=industri&behov=hoyere&klynge=ja"
+    assert "(åpen, 14 dager igjen)" in text_of(c.get(url).text)
+    today[0] = dt.date(2021, 9, 2)
+    assert "(åpen, 13 dager igjen)" in text_of(c.get(url).text)
+    six = text_of(c.get("/resultat?" + address(VERFT)).text)
+    seven = text_of(c.get("/resultat?" + address({**VERFT, "praksis_aar": 7})).text)
+    assert "Hvor mange års praksis i faget har de ansatte? 6" in six
+    assert "Hvor mange års praksis i faget har de ansatte? 7" in seven
+    # The links carry the answers in the order they were given, also when the same answers
+    # were asked for in another order just before.
+    assert (
+        'href="/oversikt?bransje=industri&amp;behov=fagbrev"' in c.get("/resultat?bransje=industri&behov=fagbrev").text
+    )
+    assert (
+        'href="/oversikt?behov=fagbrev&amp;bransje=industri"' in c.get("/resultat?behov=fagbrev&bransje=industri").text
+    )
+
+
+def test_every_kind_of_answer_travels_unchanged_through_the_links(web):
+    # ja and nei, a number, «Vet ikke», and several values: the review links to the result
+    # with exactly the answers it was given, and each «Endre» form ticks the answer given.
+    query = "bransje=industri&bransje=bygg&behov=hoyere&klynge=nei"
+    review = web.get("/oversikt?" + query).text
+    assert 'href="/resultat?' + query.replace("&", "&amp;") + '"' in review
+    assert 'value="nei" checked' in web.get("/sporsmal/klynge?" + query).text
+    assert 'value="ja" checked' in web.get("/sporsmal/klynge?" + query.replace("nei", "ja")).text
+    unknown = "bransje=&behov=&klynge="
+    assert 'href="/resultat?' + unknown.replace("&", "&amp;") + '"' in web.get("/oversikt?" + unknown).text
+    assert 'value="" checked' in web.get("/sporsmal/behov?" + unknown).text
+
+
+@pytest.mark.parametrize(("columns", "status"), [(200, 200), (201, 413)])
+def test_the_column_limit_is_exactly_200(web, columns, status):
+    header = ",".join(["bransje", *[f"egen{i}" for i in range(columns - 1)]])
+    content = (header + "\nindustri" + "," * (columns - 1) + "\n").encode()
+    response = web.post("/liste", files={"fil": ("m.csv", content, "text/csv")}, data={"format": "csv"})
+    assert response.status_code == status

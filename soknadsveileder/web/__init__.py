@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -41,6 +42,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import engine
 from ..answers import AnswerError, parse_record
+from ..checked import make_room
 from ..markdown import result_markdown
 from ..model import AnswerValue, Assessment, Question, Result, RuleBase, Scheme, Source, Status
 from ..texts import (
@@ -58,6 +60,8 @@ from ..texts import (
 from . import state, upload
 
 HERE = Path(__file__).parent
+RESULT_CACHE = 1024  # whole result pages, some 13 KB each
+SECTIONS_CACHE = 4096  # their sections, some 10 KB each: the whole answer space fits
 #: The largest request body the server reads: an upload of `upload.MAX_BYTES` with room for
 #: the form around it. It is counted while the body arrives, not after.
 MAX_BODY = upload.MAX_BYTES + 64_000
@@ -74,6 +78,9 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+
+
+_OURS = frozenset(name for name, _ in SECURITY_HEADERS)
 
 
 class BodyTooLarge(Exception):
@@ -110,7 +117,7 @@ class Guard:
 
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0] not in dict(SECURITY_HEADERS)]
+                headers = [h for h in message.get("headers", []) if h[0] not in _OURS]
                 message = {**message, "headers": headers + SECURITY_HEADERS}
             await send(message)
 
@@ -145,6 +152,8 @@ class Pages:
         self.rules = rules
         self.clock = clock
         self.earlier = earlier
+        self.result_pages: dict[tuple[object, ...], bytes] = {}
+        self.result_sections: dict[tuple[object, ...], Markup] = {}
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html"], default=True),
@@ -161,8 +170,10 @@ class Pages:
     # --- rendering ---------------------------------------------------------------------
 
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        today = context.setdefault("today", self.clock())
-        context.setdefault("warnings", engine.rule_base_warnings(self.rules, today))
+        if "today" not in context:  # one date for a whole page: the clock is read once
+            context["today"] = self.clock()
+        if "warnings" not in context:
+            context["warnings"] = engine.rule_base_warnings(self.rules, context["today"])
         return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
 
     def render_error(self, status: int, title: str, messages: list[str], back: str | None = None) -> str:
@@ -277,14 +288,39 @@ class Pages:
         return self.render("oversikt.html", answers=answers, rows=rows, title="Se over svarene")
 
     async def result(self, request: Request) -> Response:
+        """The result page, made fast by two bounded caches (memory stays flat however many
+        answers are asked for):
+
+        * the page, by the answers in their order (its links carry them) and the date;
+        * its sections, by the signature of the answers (`engine.signature`, the key that
+          `soknad sjekk` caches assessments on) and the date, since they depend on the
+          result alone. The answer space of the bundled rule base has 2 856 signatures.
+        """
         answers = self.answers(request)
         today = self.clock()
-        result = engine.evaluate(self.rules, answers, today)
-        view = result_view(self.rules, result)
-        rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
-        return self.render(
-            "resultat.html", answers=answers, rows=rows, result=result, view=view, today=today, title="Resultat"
-        )
+        key = (tuple(answers.items()), today)
+        page = self.result_pages.get(key)
+        if page is None:
+            rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
+            sections = self._sections(answers, today)
+            body = self.render(
+                "resultat.html", answers=answers, rows=rows, sections=sections, today=today, title="Resultat"
+            )
+            page = bytes(body.body)
+            make_room(self.result_pages, RESULT_CACHE)
+            self.result_pages[key] = page
+        return HTMLResponse(page)
+
+    def _sections(self, answers: Mapping[str, AnswerValue], today: dt.date) -> Markup:
+        key = (engine.signature(self.rules, answers), today)
+        sections = self.result_sections.get(key)
+        if sections is None:
+            result = engine.evaluate(self.rules, answers, today)
+            html = self.env.get_template("_resultat.html").render(view=result_view(self.rules, result), today=today)
+            sections = Markup(html)  # safe: rendered by the autoescaping environment
+            make_room(self.result_sections, SECTIONS_CACHE)
+            self.result_sections[key] = sections
+        return sections
 
     async def checklist_file(self, request: Request) -> Response:
         answers = self.answers(request)
@@ -576,8 +612,10 @@ def create_app(
     rules: RuleBase | None = None,
     today: dt.date | None = None,
     earlier: Callable[[str], RuleBase | None] | None = None,
+    clock: Callable[[], dt.date] | None = None,
 ) -> ASGIApp:
-    """The web app for a rule base, dated `today` (or the server's date, per request)."""
+    """The web app for a rule base, dated `today`, or by `clock` (the server's date, per
+    request, when neither is given)."""
     if rules is None:
         from ..rules import load
 
@@ -590,7 +628,9 @@ def create_app(
 
         earlier = archived
     fixed = today
-    pages = Pages(rules, (lambda: fixed) if fixed is not None else dt.date.today, earlier)
+    if clock is None:
+        clock = (lambda: fixed) if fixed is not None else dt.date.today
+    pages = Pages(rules, clock, earlier)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 404)
