@@ -10,11 +10,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from soknadsveileder.cli import app
 from soknadsveileder.model import RuleBase
 from soknadsveileder.rules import load
+
+# The property tests check answers, not speed: a run on a loaded two-core machine (CI, or
+# mutmut alongside) must not fail because one example took longer than 200 ms.
+settings.register_profile("soknad", deadline=None)
+settings.load_profile("soknad")
 
 # prompt_toolkit asks a real terminal for the cursor position; pipes and ptys in tests
 # never answer, so switch the question off for every prompt the tests drive.

@@ -521,7 +521,7 @@ def test_a_port_in_use_is_one_clear_line():
     assert "Traceback" not in run.stderr
 
 
-def _serve(*args: str):
+def _serve(*args: str, env: dict[str, str] | None = None):
     import re
     import subprocess
     import sys
@@ -533,7 +533,7 @@ def _serve(*args: str):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=subprocess_env(),
+        env=subprocess_env(**(env or {})),
         cwd=ROOT,
     )
     assert server.stdout is not None
@@ -633,3 +633,30 @@ def test_the_column_limit_is_exactly_200(web, columns, status):
     content = (header + "\nindustri" + "," * (columns - 1) + "\n").encode()
     response = web.post("/liste", files={"fil": ("m.csv", content, "text/csv")}, data={"format": "csv"})
     assert response.status_code == status
+
+
+def test_an_answer_to_a_question_that_does_not_apply_is_left_out(web):
+    # tilbud is asked only for a fagskole need; with fagbrev it neither counts nor shows.
+    page = text_of(web.get("/resultat?bransje=industri&behov=fagbrev&tilbud=finnes").text)
+    assert "Finnes det en ferdig fagskolemodul" not in page
+    saved = web.get("/resultat/svar.json?bransje=industri&behov=fagbrev&tilbud=finnes").json()
+    assert saved["svar"] == {"bransje": ["industri"], "behov": "fagbrev"}
+
+
+def test_apne_opens_the_address_in_the_browser(tmp_path):
+    # Python's webbrowser runs $BROWSER with the address; here a script that writes it down.
+    import signal
+    import time
+
+    opened = tmp_path / "åpnet.txt"
+    browser = tmp_path / "nettleser"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(0o755)
+    server, port = _serve("--apne", env={"BROWSER": str(browser)})
+    for _ in range(100):
+        if opened.exists() and opened.read_text().strip():
+            break
+        time.sleep(0.1)
+    server.send_signal(signal.SIGINT)
+    server.communicate(timeout=20)
+    assert opened.read_text().strip() == f"http://127.0.0.1:{port}/"

@@ -296,7 +296,7 @@ class Pages:
           `soknad sjekk` caches assessments on) and the date, since they depend on the
           result alone. The answer space of the bundled rule base has 2 856 signatures.
         """
-        answers = self.answers(request)
+        answers = _pruned(self.rules, self.answers(request))  # an answer to a skipped question does not count
         today = self.clock()
         key = (tuple(answers.items()), today)
         page = self.result_pages.get(key)
@@ -323,14 +323,14 @@ class Pages:
         return sections
 
     async def checklist_file(self, request: Request) -> Response:
-        answers = self.answers(request)
+        answers = _pruned(self.rules, self.answers(request))
         today = self.clock()
         result = engine.evaluate(self.rules, answers, today)
-        text = result_markdown(self.rules, result, engine.effective(self.rules, answers))
+        text = result_markdown(self.rules, result, answers)
         return _download(text.encode(), "text/markdown; charset=utf-8", f"sjekkliste-{today.isoformat()}.md")
 
     async def answers_file(self, request: Request) -> Response:
-        answers = engine.effective(self.rules, self.answers(request))
+        answers = _pruned(self.rules, self.answers(request))
         today = self.clock()
         return _download(
             answers_document(self.rules, today, answers).encode(),
