@@ -36,6 +36,13 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _check_port(value: str) -> str:
+    """--port while options are parsed: a bad one is a usage error (exit 2), in Norwegian."""
+    if not value.isdigit() or int(value) > 65535:
+        raise typer.BadParameter(f"'{value}' er ikke en port. Bruk et tall fra 1 til 65535, eller 0 for en ledig.")
+    return value
+
+
 def _bind(host: str, port: int) -> socket.socket:
     """The listening socket, opened here so that a port in use is one clear line, and
     --port 0 can print the port the system chose."""
@@ -71,8 +78,8 @@ def _bind(host: str, port: int) -> socket.socket:
 @pipe_safe
 def web(
     port: Annotated[
-        int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="Porten å lytte på (0: en ledig).")
-    ] = 8000,
+        str, typer.Option("--port", metavar="PORT", callback=_check_port, help="Porten å lytte på (0: en ledig).")
+    ] = "8000",
     host: Annotated[
         str,
         typer.Option("--host", metavar="ADRESSE", help="Adressen å lytte på. Standard er bare denne maskinen."),
@@ -94,20 +101,25 @@ def web(
         from .command import earlier_rules
 
         earlier = earlier_rules(tidligere_regelverk)
-    sock = _bind(host, port)
+    sock = _bind(host, int(port))
     import uvicorn  # the web stack: only this command imports it
 
     from .web import create_app
 
     asgi = create_app(rules, fixed, earlier)
-    shown = f"[{host}]" if ":" in host else host
-    address = f"http://{shown}:{sock.getsockname()[1]}/"
+    bound = sock.getsockname()[1]
+    # 0.0.0.0 and :: are every address of the machine: not one a browser can open.
+    local = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host)
+    shown = local or (f"[{host}]" if ":" in host else host)
+    address = f"http://{shown}:{bound}/"
     if not _loopback(host):
         err(
             f"Advarsel: --host {host} gjør veilederen tilgjengelig for andre maskiner på nettet. "
             "Sett en proxy med TLS foran den (se README)."
         )
     print(f"Søkeveilederen kjører på {address}", flush=True)
+    if local is not None:
+        print(f"Fra andre maskiner: http://{socket.gethostname()}:{bound}/", flush=True)
     print("Ctrl-C stopper den.", file=sys.stderr, flush=True)
     if apne:
         import webbrowser

@@ -140,5 +140,7 @@ def changed_since(
             changes.append({"ordning": sid, "fra": b.status.value, "til": None})
             texts.append(f"Siden svarene ble lagret (regelverk {saved.version}) er {b.scheme.name} falt bort.")
     if not texts:
-        texts.append(f"Svarene ble lagret med regelverk {saved.version}; for disse svarene er ingenting endret.")
+        texts.append(
+            f"Svarene ble lagret med regelverk {saved.version}; for disse svarene har ingen ordning endret status."
+        )
     return {"regelverk": saved.version, "endringer": changes, "tekst": texts, "merknader": saved.notes}

@@ -41,6 +41,7 @@ class TableStats:
     empty_rows: int = 0
     warned_cp1252: bool = False
     header_notes: list[str] = field(default_factory=list)
+    announce: bool = True  # say on stderr that a CSV is read as Windows-1252 (soknad web says it on the page)
 
 
 def cell_value(question: Question | None, value: object) -> object:
@@ -213,7 +214,8 @@ def read_csv(stream: BinaryIO, rules: RuleBase, source: str, stats: TableStats) 
     def note() -> None:
         if not stats.warned_cp1252:
             stats.warned_cp1252 = True
-            sys.stderr.write(f"soknad sjekk: {source} er ikke UTF-8; leser den som Windows-1252 (eldre Excel).\n")
+            if stats.announce:
+                sys.stderr.write(f"soknad sjekk: {source} er ikke UTF-8; leser den som Windows-1252 (eldre Excel).\n")
 
     lines = _decoded_lines(stream, note)
     first = next(lines, None)

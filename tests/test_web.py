@@ -173,6 +173,9 @@ def test_golden_cases_give_the_same_result_in_the_browser(path):
     case = _case(path)
     want = case["forventet"]
     page = client(case["dato"]).get("/resultat?" + address(case["svar"]))
+    if not case["svar"]:  # nothing answered: the browser starts the questions instead
+        assert page.status_code == 303 and page.headers["location"] == "/sporsmal"
+        return
     assert page.status_code == 200
     got = outcome(page.text)
     assert got["status"] == want["status"]
@@ -244,7 +247,7 @@ def test_a_saved_file_from_an_older_rule_base_says_what_changed(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "Velg en svarfil"),
+        (b"", "Filen er tom."),
         (b"\xff\xfe{}", "ikke gyldig UTF-8"),
         (b'{"bransje": "tull"}', 'bransje: "tull" er ikke en gyldig verdi'),
         (b"{", "JSON"),
@@ -278,7 +281,7 @@ PAGES = [
     "/",
     "/sporsmal/bransje",
     "/oversikt?" + address(VERFT),
-    "/resultat",
+    "/resultat?bransje=",
     "/ordninger",
     "/ordninger/industrifagskolen",
     "/liste",
@@ -333,6 +336,22 @@ def test_a_tampered_address_is_a_400_page_with_a_way_back(web, query, message):
 def test_the_way_back_keeps_the_good_answers(web):
     page = web.get("/resultat?bransje=industri&behov=tull")
     assert 'href="/sporsmal?bransje=industri"' in page.text
+    assert 'href="/sporsmal"' in web.get("/resultat?bransje=fisk").text  # to the questions, not the start
+
+
+def test_a_result_without_answers_starts_the_questions(web):
+    response = web.get("/resultat")
+    assert response.status_code == 303 and response.headers["location"] == "/sporsmal"
+
+
+def test_the_review_links_back_to_the_last_question(web):
+    page = web.get("/oversikt?" + address(VERFT)).text
+    assert 'class="ds-link tilbake" href="/sporsmal/praksis_aar?' in page
+
+
+def test_the_level_is_said_once(web):
+    text = text_of(web.get("/ordninger/industrifagskolen").text)
+    assert "(NKR 5) (NKR 5)" not in text and "Fagskolemoduler (NKR 5)" in text
 
 
 # --- For advisers: a member list ----------------------------------------------------------
@@ -427,7 +446,7 @@ def _wide_xlsx() -> bytes:
         ("mange.csv", b"bransje\n" + b"industri\n" * 10_001, 413, "Listen har mer enn 10000 rader"),
         ("tom.csv", b"", 400, "Filen er tom."),
         ("gammel.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, 400, "ikke en .xlsx- eller .csv-fil"),
-        ("falsk.xlsx", b"PK\x03\x04ikke en zip", 400, "Kunne ikke lese filen som en Excel-fil"),
+        ("falsk.xlsx", b"PK\x03\x04ikke en zip", 400, "Filen kunne ikke leses som en Excel-fil (.xlsx)."),
     ],
     ids=["zip-bombe", "million-kolonner-csv", "brede-xlsx", "for-mange-rader", "tom", "xls", "falsk-xlsx"],
 )
@@ -454,6 +473,58 @@ def test_an_oversized_upload_is_refused_while_it_is_read(web):
     response = web.post("/liste", content=chunks(), headers={"content-type": "multipart/form-data; boundary=grense"})
     assert response.status_code == 413
     assert web.get("/").status_code == 200
+
+
+def test_rows_with_errors_are_listed_on_the_page(web):
+    content = "id;navn;bransje;behov\r\n1;Fisk AS;fiskeri;fagbrev\r\n2;Verft AS;industri;fagbrev\r\n".encode("cp1252")
+    page = web.post("/liste", files={"fil": ("m.csv", content, "text/csv")}, data={"format": "xlsx"})
+    text = text_of(page.text)
+    assert "2 poster lest, 1 gyldig, 1 med feil" in text
+    assert "Rader med feil Disse radene ble ikke vurdert." in text
+    assert '2 1 Fisk AS bransje: "fiskeri" er ikke en gyldig verdi.' in text  # row 2 of the file
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("feil-overskrifter.csv", "Bedrift;Næring;Utdanning\r\nVerft AS;Industri;Fagbrev\r\n".encode("cp1252")),
+        ("README.md", b"# soknad\n\nBedrifter i industri, bygg og maritim sektor\n"),
+    ],
+    ids=["egne-overskrifter", "ikke-en-liste"],
+)
+def test_a_list_without_a_single_question_column_is_refused(web, name, content):
+    page = web.post("/liste", files={"fil": (name, content, "text/csv")}, data={"format": "xlsx"})
+    assert page.status_code == 400
+    text = text_of(page.text)
+    assert "Fant ingen kolonne med et spørsmål i første rad" in text
+    assert "bransje, behov, kompetanse, tilbud, klynge, praksis_aar" in text
+
+
+def test_the_template_is_the_one_soknad_mal_writes(web, tmp_path):
+    response = web.get("/liste/mal.xlsx")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="mal.xlsx"'
+    run = soknad("mal", "-o", str(tmp_path / "mal.xlsx"))
+    assert run.returncode == 0
+    web_rows = list(load_workbook(io.BytesIO(response.content))["Svar"].iter_rows(values_only=True))
+    cli_rows = list(load_workbook(tmp_path / "mal.xlsx")["Svar"].iter_rows(values_only=True))
+    assert web_rows == cli_rows and web_rows[0][:2] == ("id", "navn")
+
+
+def test_an_upload_over_the_limit_shows_the_form_again(web):
+    big = b"bransje\n" + b"industri\n" * 700_000
+    for path, form_label in (("/liste", "Medlemsliste (.xlsx eller .csv)"), ("/fortsett", "Svarfil (.json)")):
+        response = web.post(path, files={"fil": ("stor.csv", big, "text/csv")})
+        assert response.status_code == 413
+        assert form_label in response.text and "Filen er for stor" in text_of(response.text)
+    assert "soknad sjekk" in text_of(web.post("/liste", files={"fil": ("s.csv", big, "text/csv")}).text)
+
+
+@pytest.mark.parametrize("port", ["99999", "abc", "-1"])
+def test_a_bad_port_is_said_in_norwegian(port):
+    result = soknad("web", "--port", port)
+    assert result.returncode == 2
+    assert f"'{port}' er ikke en port. Bruk et tall fra 1 til 65535, eller 0 for en ledig." in result.stderr
 
 
 def test_a_list_without_a_file_says_so(web):
@@ -579,10 +650,15 @@ def test_the_real_server_answers_hostile_requests_with_4xx_and_stays_up():
 def test_another_host_than_this_machine_is_warned_about():
     import signal
 
-    server, _ = _serve("--host", "0.0.0.0")
+    server, port = _serve("--host", "0.0.0.0")
+    assert server.stdout is not None
+    second = server.stdout.readline()
     server.send_signal(signal.SIGINT)
     _, err = server.communicate(timeout=20)
     assert "gjør veilederen tilgjengelig for andre maskiner" in err
+    # The address printed first is one a browser on this machine can open (_serve reads it
+    # as 127.0.0.1), not 0.0.0.0; the second is for the other machines.
+    assert second.strip() == f"Fra andre maskiner: http://{__import__('socket').gethostname()}:{port}/"
 
 
 def test_a_result_page_is_never_served_for_another_day_or_other_answers():
@@ -660,3 +736,22 @@ def test_apne_opens_the_address_in_the_browser(tmp_path):
     server.send_signal(signal.SIGINT)
     server.communicate(timeout=20)
     assert opened.read_text().strip() == f"http://127.0.0.1:{port}/"
+
+
+def test_a_2021_file_says_which_answer_is_asked_again_without_contradicting_itself():
+    # Under 2021.1, tilbud had the value «ferdig»; today it is «finnes». The statuses for the
+    # answers that remain are the same, so the page says no status changed (not «nothing»).
+    document = {
+        "regelverk": {"versjon": "2021.1", "oppdatert": "2021-06-01"},
+        "dato": "2021-06-01",
+        "svar": {"bransje": "industri", "behov": "fagskole", "tilbud": "ferdig"},
+    }
+    page = client(OPEN_DATE).post(
+        "/fortsett", files={"fil": ("s.json", json.dumps(document).encode(), "application/json")}
+    )
+    text = text_of(page.text)
+    assert "Svarene ble lagret med regelverk 2021.1; for disse svarene har ingen ordning endret status." in text
+    assert "Svaret 'ferdig' på 'tilbud' er ikke lenger et gyldig svar i regelverk" in text
+    assert "ingenting er endret" not in text
+    # Fortsett asks tilbud again.
+    assert 'href="/sporsmal?bransje=industri&amp;behov=fagskole"' in page.text

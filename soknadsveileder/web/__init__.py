@@ -45,6 +45,7 @@ from ..answers import AnswerError, parse_record
 from ..checked import make_room
 from ..markdown import result_markdown
 from ..model import AnswerValue, Assessment, Question, Result, RuleBase, Scheme, Source, Status
+from ..template import allowed
 from ..texts import (
     EARLIER_INTRO,
     deadline_text,
@@ -52,7 +53,6 @@ from ..texts import (
     first_failure,
     funds_text,
     later_mark,
-    nkr_text,
     note_line,
     nothing_fits,
     short_citation,
@@ -127,12 +127,16 @@ class Guard:
             await _too_large(self.pages, scope, secured)
 
 
-TOO_LARGE = f"Største fil som kan lastes opp er {upload.MAX_BYTES // 1_000_000} MB."
+TOO_LARGE = f"Filen er for stor: største fil som kan lastes opp er {upload.MAX_BYTES // 1_000_000} MB."
+LIMITS = {
+    "bytes": upload.MAX_BYTES // 1_000_000,
+    "rows": f"{upload.MAX_ROWS:,}".replace(",", "\u00a0"),
+    "columns": upload.MAX_COLUMNS,
+}
 
 
 async def _too_large(pages: Pages, scope: Scope, send: Send) -> None:
-    response = pages.error(413, "Filen er for stor", [TOO_LARGE])
-    response.headers["connection"] = "close"
+    response = pages.too_large(scope.get("path", ""))
 
     async def nothing() -> Message:
         return {"type": "http.disconnect"}
@@ -165,6 +169,7 @@ class Pages:
             cite=cite_name,
             short_citation=short_citation,
             query=lambda answers, **control: state.query(rules, answers, **control),
+            columns=[(q, allowed(q)) for q in rules.questions],  # what /liste says each column takes
         )
 
     # --- rendering ---------------------------------------------------------------------
@@ -172,8 +177,9 @@ class Pages:
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         if "today" not in context:  # one date for a whole page: the clock is read once
             context["today"] = self.clock()
-        if "warnings" not in context:
-            context["warnings"] = engine.rule_base_warnings(self.rules, context["today"])
+        if "warnings" not in context:  # on the pages that show schemes and results, not every question
+            shown = template in ("start.html", "resultat.html", "ordninger.html", "ordning.html", "liste.html")
+            context["warnings"] = engine.rule_base_warnings(self.rules, context["today"]) if shown else ()
         return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
 
     def render_error(self, status: int, title: str, messages: list[str], back: str | None = None) -> str:
@@ -285,7 +291,9 @@ class Pages:
         if question is not None:
             return RedirectResponse(f"/sporsmal/{question.id}" + state.query(self.rules, answers), status_code=303)
         rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
-        return self.render("oversikt.html", answers=answers, rows=rows, title="Se over svarene")
+        last = list(answers)[-1] if answers else None
+        back = f"/sporsmal/{last}" + state.query(self.rules, answers) if last else "/"
+        return self.render("oversikt.html", answers=answers, rows=rows, back=back, title="Se over svarene")
 
     async def result(self, request: Request) -> Response:
         """The result page, made fast by two bounded caches (memory stays flat however many
@@ -297,6 +305,8 @@ class Pages:
           result alone. The answer space of the bundled rule base has 2 856 signatures.
         """
         answers = _pruned(self.rules, self.answers(request))  # an answer to a skipped question does not count
+        if not answers:  # nothing answered: the questions come first
+            return RedirectResponse("/sporsmal", status_code=303)
         today = self.clock()
         key = (tuple(answers.items()), today)
         page = self.result_pages.get(key)
@@ -346,11 +356,11 @@ class Pages:
         form = await _form(request)
         try:
             file = form.get("fil")
-            data = await file.read() if isinstance(file, UploadFile) else b""
+            data = await file.read() if isinstance(file, UploadFile) and file.filename else None
         finally:
             await form.close()  # the upload is not kept
         errors = _saved_errors(data)
-        if errors:
+        if errors or data is None:
             return self.render("fortsett.html", status=400, title="Feil: Fortsett med lagrede svar", errors=errors)
         from ..batch import loads
         from ..saved import adapt, changed_since
@@ -401,12 +411,35 @@ class Pages:
 
     # --- for advisers --------------------------------------------------------------------
 
+    async def batch_template(self, request: Request) -> Response:
+        """The same template as `soknad mal -o mal.xlsx`: a column per question, drop-down lists."""
+        from ..template import template_xlsx
+
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return _download(template_xlsx(self.rules), media, "mal.xlsx")
+
+    def too_large(self, path: str) -> HTMLResponse:
+        """An upload over the limit: the page it came from again, with the error, so the user
+        can pick another file (or, for a list, learn of `soknad sjekk`)."""
+        if path == "/liste":
+            error = f"{TOO_LARGE} Del listen i flere filer, eller bruk «soknad sjekk», som ikke har noen grense."
+            response = self.render(
+                "liste.html", status=413, limits=LIMITS, title="Feil: Sjekk en medlemsliste", error=error, checked=None
+            )
+        elif path == "/fortsett":
+            response = self.render(
+                "fortsett.html",
+                status=413,
+                title="Feil: Fortsett med lagrede svar",
+                errors=[f"{TOO_LARGE} En svarfil er noen få kB."],
+            )
+        else:
+            response = self.error(413, "Forespørselen er for stor", [TOO_LARGE])
+        response.headers["connection"] = "close"
+        return response
+
     async def batch(self, request: Request) -> Response:
-        limits = {
-            "bytes": upload.MAX_BYTES // 1_000_000,
-            "rows": f"{upload.MAX_ROWS:,}".replace(",", "\u00a0"),
-            "columns": upload.MAX_COLUMNS,
-        }
+        limits = LIMITS
         if request.method == "GET":
             return self.render("liste.html", limits=limits, title="Sjekk en medlemsliste", error=None, checked=None)
         form = await _form(request)
@@ -469,7 +502,7 @@ class Tampered(Exception):
         self.messages = [f"{e.field}: {e.message}" if e.field else e.message for e in error.errors]
         bad = {e.field for e in error.errors}
         kept = [(k, v) for k, v in pairs if k not in bad and not state.control(k)]
-        self.back = "/sporsmal?" + urlencode(kept) if kept and None not in bad else "/"
+        self.back = "/sporsmal" + ("?" + urlencode(kept) if kept else "") if None not in bad else "/"
 
 
 def _pruned(rules: RuleBase, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
@@ -521,9 +554,11 @@ async def _form(request: Request) -> Any:
         raise HTTPException(400, "Skjemaet kunne ikke leses.") from None
 
 
-def _saved_errors(data: bytes) -> list[str]:
-    if not data.strip():
+def _saved_errors(data: bytes | None) -> list[str]:
+    if data is None:
         return ["Velg en svarfil (.json) å laste opp."]
+    if not data.strip():
+        return ["Filen er tom. Velg svarfilen du lastet ned fra resultatsiden (svar-ÅÅÅÅ-MM-DD.json)."]
     if len(data) > 1_000_000:
         return ["Filen er for stor til å være en svarfil."]
     return []
@@ -537,7 +572,7 @@ def scheme_facts(scheme: Scheme, d: Any, today: dt.date) -> list[tuple[str, str,
         ("Forvalter", scheme.administrator, None),
         ("Hvem søker", scheme.applicant_text, evidence.get("soker")),
         ("For hvem", scheme.for_whom, evidence.get("for_hvem")),
-        ("Nivå", f"{scheme.level_text} ({nkr_text(scheme.nkr_levels)})", evidence.get("nivaa")),
+        ("Nivå", scheme.level_text, evidence.get("nivaa")),
         ("Midler", funds_text(scheme), evidence.get("midler")),
         ("Frist", deadline_text(d), evidence.get("frist")),
     ]
@@ -651,9 +686,7 @@ def create_app(
         return pages.error(400, "Svarene i adressen kan ikke leses", exc.messages, exc.back)
 
     async def too_large(request: Request, exc: Exception) -> Response:
-        response = pages.error(413, "Filen er for stor", [TOO_LARGE])
-        response.headers["connection"] = "close"
-        return response
+        return pages.too_large(request.url.path)
 
     async def crashed(request: Request, exc: Exception) -> Response:
         return pages.error(
@@ -676,6 +709,7 @@ def create_app(
         Route("/ordninger", page(pages.schemes)),
         Route("/ordninger/{sid}", page(pages.scheme)),
         Route("/liste", page(pages.batch), methods=["GET", "POST"]),
+        Route("/liste/mal.xlsx", page(pages.batch_template)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(

@@ -11,6 +11,7 @@ sent.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import tempfile
@@ -30,6 +31,7 @@ MAX_ROWS = 10_000  # companies in one list
 MAX_COLUMNS = 200  # a member list has the questions, id, navn and some columns of its own
 MAX_UNPACKED = 100_000_000  # what an .xlsx may unpack to, all parts together
 MAX_PARTS = 500  # files inside an .xlsx; a workbook of a few sheets has some 20
+SHOWN_ERRORS = 50  # rows with an error listed on the page; the file has them all
 
 
 class UploadRefused(Exception):
@@ -51,6 +53,8 @@ class Checked:
     media_type: str
     filename: str
     notes: list[str] = field(default_factory=list)
+    #: (row in the file, the company's id or name, what is wrong), the first `SHOWN_ERRORS`
+    errors: list[tuple[int | None, str, str]] = field(default_factory=list)
 
 
 def kind_of(filename: str, data: bytes) -> str:
@@ -75,8 +79,11 @@ def check_xlsx_size(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as e:
-        raise UploadRefused(f"Kunne ikke lese filen som en Excel-fil (.xlsx): {e}.") from None
+    except (zipfile.BadZipFile, ValueError):
+        raise UploadRefused(
+            "Filen kunne ikke leses som en Excel-fil (.xlsx). Er det en CSV-fil med feil navn? "
+            "Lagre den på nytt som «Excel-arbeidsbok (.xlsx)» eller som CSV."
+        ) from None
     if len(parts) > MAX_PARTS:
         raise UploadRefused(f"Filen har {len(parts)} deler; en Excel-fil har sjelden mer enn noen titalls.", 413)
     unpacked = sum(p.file_size for p in parts)
@@ -88,27 +95,53 @@ def check_xlsx_size(data: bytes) -> None:
         )
 
 
-def _check_columns_csv(data: bytes) -> None:
+def _header_csv(data: bytes) -> list[str]:
     first = data[: data.find(b"\n")] if b"\n" in data else data
     columns = max(first.count(b";"), first.count(b",")) + 1
     if columns > MAX_COLUMNS:
         raise UploadRefused(f"Første rad har {columns} kolonner; grensen er {MAX_COLUMNS}.", 413)
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = first.decode("cp1252", errors="replace")
+    delimiter = ";" if text.count(";") > text.count(",") else ","
+    return next(csv.reader([text.rstrip("\r")], delimiter=delimiter), [])
 
 
-def _check_columns_xlsx(data: bytes) -> None:
+def _header_xlsx(data: bytes) -> list[str] | None:
+    """The first row of the first sheet; None when openpyxl cannot open the file (the reader
+    then says what is wrong, in its words)."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
-        return
+        return None
     try:
         sheet = book.worksheets[0] if book.worksheets else None
-        width = sheet.max_column if sheet is not None else None
+        if sheet is None:
+            return None
+        width = sheet.max_column
+        if width is not None and width > MAX_COLUMNS:
+            raise UploadRefused(f"Arket har {width} kolonner; grensen er {MAX_COLUMNS}.", 413)
+        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        return ["" if c is None else str(c) for c in first[:MAX_COLUMNS]]
     finally:
         book.close()
-    if width is not None and width > MAX_COLUMNS:
-        raise UploadRefused(f"Arket har {width} kolonner; grensen er {MAX_COLUMNS}.", 413)
+
+
+def _check_header(rules: RuleBase, header: list[str]) -> None:
+    """A list none of whose columns is a question would give «vet ikke» for every company,
+    which looks like a result: refuse it, and say what the first row must hold."""
+    ids = [q.id for q in rules.questions]
+    names = {" ".join(h.casefold().split()).lstrip("\ufeff") for h in header}
+    if names & set(ids):
+        return
+    found = ", ".join(h for h in header if h.strip())[:200] or "ingenting"
+    raise UploadRefused(
+        f"Fant ingen kolonne med et spørsmål i første rad (fant: {found}). Første rad skal ha "
+        f"spørsmålenes id-er som kolonnenavn: {', '.join(ids)}. Malen under viser hvordan."
+    )
 
 
 def check_upload(
@@ -126,13 +159,15 @@ def check_upload(
         raise UploadRefused(f"Filen er større enn {MAX_BYTES // 1_000_000} MB.", 413)
     kind = kind_of(filename, data)
     source = Path(filename).name or "opplastet fil"
-    stats = TableStats()
+    stats = TableStats(announce=False)  # the page says it, not the server's log
     if kind == "xlsx":
         check_xlsx_size(data)
-        _check_columns_xlsx(data)
+        header = _header_xlsx(data)
+        if header is not None:
+            _check_header(rules, header)
         records = read_xlsx(io.BytesIO(data), rules, source, stats)
     else:
-        _check_columns_csv(data)
+        _check_header(rules, _header_csv(data))
         records = read_csv(io.BytesIO(data), rules, source, stats)
     rows: list[RawRecord] = []
     for raw in records:  # read first, so a list over the limit writes nothing
@@ -145,6 +180,7 @@ def check_upload(
         rows.append(raw)
     checker = Checker(rules, today, earlier)
     tally = Tally(rules)
+    errors: list[tuple[int | None, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="soknad-web-") as folder:
         target = Path(folder) / ("resultat.xlsx" if output == "xlsx" else "resultat.csv")
         sink: Sink = (
@@ -155,6 +191,12 @@ def check_upload(
                 checked = checker.check(nr, raw)
                 tally.add(checked)
                 sink.write(checked)
+                if checked.body is None and len(errors) < SHOWN_ERRORS:
+                    who = " ".join(str(checked.head[k]) for k in ("id", "navn") if checked.head.get(k) is not None)
+                    what = "; ".join(
+                        f"{e['felt']}: {e['melding']}" if e["felt"] else e["melding"] for e in checked.errors
+                    )
+                    errors.append((checked.head.get("linje"), who, what))
             sink.finish()
         except BaseException:
             sink.abort()
@@ -166,5 +208,5 @@ def check_upload(
     stem = f"resultat-{today.isoformat()}"
     if output == "xlsx":
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Checked(tally, stats, content, media, f"{stem}.xlsx", notes)
-    return Checked(tally, stats, content, "text/csv; charset=utf-8", f"{stem}.csv", notes)
+        return Checked(tally, stats, content, media, f"{stem}.xlsx", notes, errors)
+    return Checked(tally, stats, content, "text/csv; charset=utf-8", f"{stem}.csv", notes, errors)

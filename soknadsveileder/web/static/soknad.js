@@ -9,3 +9,19 @@ document.querySelectorAll("[data-utskrift]").forEach(function (place) {
   button.addEventListener("click", function () { window.print(); });
   place.appendChild(button);
 });
+
+// An error summary takes the focus when the page opens, so a screen reader reads it first;
+// its links move the focus to the field they name (a plain link would only scroll there).
+var summary = document.querySelector(".ds-error-summary");
+if (summary) {
+  summary.focus();
+  summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (field) {
+        event.preventDefault();
+        field.focus();
+      }
+    });
+  });
+}
