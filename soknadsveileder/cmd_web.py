@@ -1,14 +1,12 @@
 """`soknad web`: the guide in a browser, served from this machine.
 
 Starlette, Jinja2 and uvicorn are imported inside the command, so no other command pays for
-them at start-up.
+them at start-up; so are socket and ipaddress (5 ms together).
 """
 
 import errno
-import ipaddress
-import socket
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,8 +24,13 @@ from .command import (
     today,
 )
 
+if TYPE_CHECKING:
+    import socket
+
 
 def _loopback(host: str) -> bool:
+    import ipaddress
+
     if host == "localhost":
         return True
     try:
@@ -43,9 +46,11 @@ def _check_port(value: str) -> str:
     return value
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int) -> "socket.socket":
     """The listening socket, opened here so that a port in use is one clear line, and
     --port 0 can print the port the system chose."""
+    import socket
+
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
@@ -94,6 +99,8 @@ def web(
     Svarene lagres ikke på serveren; de står i adressen. Ctrl-C stopper serveren. For mange
     brukere: se «For mange brukere» i README.
     """
+    import socket
+
     rules = load_rules(regler)
     fixed = today(dato) if dato else None
     earlier = None
