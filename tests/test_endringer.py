@@ -250,3 +250,22 @@ def test_an_empty_order_is_said_as_none_not_a_dash():
     text = report_markdown(report, "gammel.yaml", "ny.yaml", 0.1)
     assert "- (ingen) → Industrifagskolen (3 svarsett), når:" in text
     assert "- - " not in text
+
+
+@pytest.mark.parametrize(
+    ("minimum", "maximum", "text"),
+    [
+        (5, None, "praksis_aar er minst 5"),
+        (None, 4, "praksis_aar er høyst 4"),
+        (1, 4, "praksis_aar er 1–4"),
+        (5, 5, "praksis_aar er 5"),
+    ],
+    ids=["minst", "høyst", "mellom", "lik"],
+)
+def test_a_number_condition_in_words(minimum, maximum, text):
+    # Written by hand: how endringer and graf say a numeric condition (mutmut found the
+    # one-sided bounds untested in-process: «minst» and «høyst» could swap unnoticed).
+    from soknadsveileder.describe import condition_text
+    from soknadsveileder.model import Between
+
+    assert condition_text(Between("praksis_aar", minimum, maximum)) == text

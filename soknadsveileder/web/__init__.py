@@ -166,7 +166,6 @@ class Pages:
         )
         self.env.globals.update(
             rules=rules,
-            cite=cite_name,
             short_citation=short_citation,
             query=lambda answers, **control: state.query(rules, answers, **control),
             columns=[(q, allowed(q)) for q in rules.questions],  # what /liste says each column takes
@@ -260,7 +259,6 @@ class Pages:
             hidden=hidden_before + hidden_after,
             back=back,
             error=error,
-            step=len(before) + 1,
             title=("Feil: " if error else "") + question.text,
         )
 
@@ -521,10 +519,6 @@ def _options(question: Question) -> list[tuple[str, str]]:
     if question.allow_unknown and question.type != "tall":
         options.append((state.UNKNOWN, "Vet ikke"))
     return options
-
-
-def cite_name(source: Source) -> str:
-    return source.name
 
 
 def answers_document(rules: RuleBase, when: dt.date, answers: Mapping[str, AnswerValue]) -> str:
