@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -671,8 +671,6 @@ def create_app(
             return pages.error(
                 400, "Noe er feil i forespørselen", [str(getattr(exc, "detail", "")) or "Ugyldig forespørsel."]
             )
-        if status == 413:
-            return pages.error(413, "Filen er for stor", [str(getattr(exc, "detail", ""))])
         return pages.error(404, "Fant ikke siden", ["Adressen finnes ikke. Sjekk at den er skrevet riktig."])
 
     async def tampered(request: Request, exc: Exception) -> Response:
@@ -687,23 +685,20 @@ def create_app(
             500, "Noe gikk galt hos oss", ["Feilen er ikke din. Prøv igjen, eller start på nytt fra forsiden."]
         )
 
-    def page(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
-        return handler
-
     routes = [
-        Route("/", page(pages.start)),
-        Route("/sporsmal", page(pages.next_page)),
-        Route("/sporsmal/{qid}", page(pages.question)),
-        Route("/svar", page(pages.answer)),
-        Route("/oversikt", page(pages.review)),
-        Route("/resultat", page(pages.result)),
-        Route("/resultat/sjekkliste.md", page(pages.checklist_file)),
-        Route("/resultat/svar.json", page(pages.answers_file)),
-        Route("/fortsett", page(pages.resume), methods=["GET", "POST"]),
-        Route("/ordninger", page(pages.schemes)),
-        Route("/ordninger/{sid}", page(pages.scheme)),
-        Route("/liste", page(pages.batch), methods=["GET", "POST"]),
-        Route("/liste/mal.xlsx", page(pages.batch_template)),
+        Route("/", pages.start),
+        Route("/sporsmal", pages.next_page),
+        Route("/sporsmal/{qid}", pages.question),
+        Route("/svar", pages.answer),
+        Route("/oversikt", pages.review),
+        Route("/resultat", pages.result),
+        Route("/resultat/sjekkliste.md", pages.checklist_file),
+        Route("/resultat/svar.json", pages.answers_file),
+        Route("/fortsett", pages.resume, methods=["GET", "POST"]),
+        Route("/ordninger", pages.schemes),
+        Route("/ordninger/{sid}", pages.scheme),
+        Route("/liste", pages.batch, methods=["GET", "POST"]),
+        Route("/liste/mal.xlsx", pages.batch_template),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(
