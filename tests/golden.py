@@ -1,9 +1,11 @@
 """Golden files: every output surface of `soknad`, as a person read and approved it.
 
-Each case runs the real command (a subprocess, as a user's shell would) and turns what it
-wrote into text: stdout, a file it wrote, or an Excel workbook read back cell by cell. The
-test (`tests/test_golden.py`) compares that text with `tests/golden/<name>`, a file that was
-read and approved by hand. A test never writes a golden file. To see what changed, and to
+Each case runs the real command and turns what it wrote into text: stdout, a file it wrote,
+or an Excel workbook read back cell by cell. The test (`tests/test_golden.py`) runs every
+case twice, as a subprocess (as a user's shell would) and in-process through typer's
+CliRunner (so that mutmut, which sees only in-process tests, sees these too), and compares
+the text with `tests/golden/<name>`, a file that was read and approved by hand. A test
+never writes a golden file. To see what changed, and to
 approve it:
 
     .venv/bin/python -m tests.golden            # show the diff of every golden file that differs
@@ -127,7 +129,26 @@ def _stable(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
-def produce(case: Case) -> str:
+def _in_process(args: list[str], work: Path) -> tuple[int, str, str]:
+    """The command through typer's CliRunner, in `work`, with the same terminal as a subprocess."""
+    import contextlib
+
+    from typer.testing import CliRunner
+
+    from soknadsveileder.cli import app
+
+    env = {"COLUMNS": WIDTH, "NO_COLOR": "1", "SOKNAD_REGLER": None}
+    with contextlib.chdir(work):
+        result = CliRunner().invoke(app, args, env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _subprocess(args: list[str], work: Path) -> tuple[int, str, str]:
+    result = soknad(*args, cwd=work, COLUMNS=WIDTH, NO_COLOR="1")
+    return result.returncode, result.stdout, result.stderr
+
+
+def produce(case: Case, in_process: bool = False) -> str:
     """Run the case's command in a fresh folder; its output as the text to compare."""
     with tempfile.TemporaryDirectory(prefix="soknad-golden-") as folder:
         work = Path(folder)
@@ -138,9 +159,9 @@ def produce(case: Case) -> str:
         if case.members is not None:
             (work / "medlemmer.csv").write_bytes(case.members.replace("\n", "\r\n").encode("cp1252"))
         args = [*case.args, *(["--svar", "svar.json"] if case.answers is not None else [])]
-        result = soknad(*args, cwd=work, COLUMNS=WIDTH, NO_COLOR="1")
-        assert result.returncode in case.codes, f"{case.name}: kode {result.returncode}\n{result.stderr}"
-        text = case.read(work / case.output) if case.output else result.stdout
+        code, stdout, stderr = (_in_process if in_process else _subprocess)(args, work)
+        assert code in case.codes, f"{case.name}: kode {code}\n{stderr}"
+        text = case.read(work / case.output) if case.output else stdout
         return _stable(text)
 
 
