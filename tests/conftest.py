@@ -36,6 +36,14 @@ def rules() -> RuleBase:
     return load()
 
 
+@pytest.fixture(params=["prosess", "cliRunner"])
+def run(request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """`soknad` both ways: as a real subprocess, and in-process through CliRunner."""
+    from .helpers import soknad, soknad_in_process
+
+    return soknad if request.param == "prosess" else soknad_in_process
+
+
 @pytest.fixture
 def cli() -> Callable[..., Any]:
     """Invoke the typer app in-process with CliRunner; returns the click Result."""

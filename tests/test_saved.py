@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .helpers import TESTS, soknad
+from .helpers import TESTS
 
 V1, V2 = TESTS / "regler" / "versjoner" / "v1.yaml", TESTS / "regler" / "versjoner" / "v2.yaml"
 SAVED = {
@@ -24,10 +24,10 @@ def write(tmp_path, document):
     return path
 
 
-def test_the_guide_says_what_changed_since_the_answers_were_saved(tmp_path):
+def test_the_guide_says_what_changed_since_the_answers_were_saved(run, tmp_path):
     svar = write(tmp_path, SAVED)
     md = tmp_path / "resultat.md"
-    result = soknad(
+    result = run(
         "veileder",
         "--svar",
         str(svar),
@@ -52,12 +52,10 @@ def test_the_guide_says_what_changed_since_the_answers_were_saved(tmp_path):
     assert "Svaret på 'fjernet' er tatt bort: spørsmålet finnes ikke i regelverk v2" in result.stderr
 
 
-def test_sjekk_adds_endret_siden_and_names_what_it_set_aside(tmp_path):
+def test_sjekk_adds_endret_siden_and_names_what_it_set_aside(run, tmp_path):
     documents = [SAVED, {**SAVED, "svar": {"bransje": "gammel", "klynge": True}}]
     payload = "\n".join(json.dumps(d) for d in documents)
-    result = soknad(
-        "sjekk", "--regler", str(V2), "--tidligere-regelverk", str(V1), "--dato", "2021-03-01", input=payload
-    )
+    result = run("sjekk", "--regler", str(V2), "--tidligere-regelverk", str(V1), "--dato", "2021-03-01", input=payload)
     assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert first["endret_siden"]["regelverk"] == "v1"
@@ -72,23 +70,35 @@ def test_sjekk_adds_endret_siden_and_names_what_it_set_aside(tmp_path):
     assert {v["id"]: v["status"] for v in second["vurderinger"]}["ordning-a"] == "kanskje"
 
 
-def test_without_the_old_rule_base_it_says_so_plainly(tmp_path):
-    result = soknad("sjekk", "--regler", str(V2), input=json.dumps(SAVED), XDG_CACHE_HOME=str(tmp_path / "tom"))
+def test_an_old_files_id_and_name_are_carried_through_unchanged(run):
+    # An adviser's saved file names the company inside «svar». Adapting it to v2 sets aside
+    # what v2 cannot read, but the name and the id are not answers: they pass as they are.
+    named = {**SAVED, "svar": {**SAVED["svar"], "id": "0042", "navn": "Verft AS"}}
+    result = run(
+        "sjekk", "--regler", str(V2), "--tidligere-regelverk", str(V1), "--dato", "2021-03-01", input=json.dumps(named)
+    )
+    line = json.loads(result.stdout)
+    assert (line["id"], line["navn"]) == ("0042", "Verft AS")
+    assert [n for n in line["endret_siden"]["merknader"] if "'id'" in n or "'navn'" in n] == []
+
+
+def test_without_the_old_rule_base_it_says_so_plainly(run, tmp_path):
+    result = run("sjekk", "--regler", str(V2), input=json.dumps(SAVED), XDG_CACHE_HOME=str(tmp_path / "tom"))
     since = json.loads(result.stdout)["endret_siden"]
     assert since["endringer"] is None
     assert "Regelverk v1 er ikke tilgjengelig her" in since["tekst"][0] and "--tidligere-regelverk" in since["tekst"][0]
 
 
-def test_a_version_used_before_on_this_machine_is_found_by_itself(tmp_path):
+def test_a_version_used_before_on_this_machine_is_found_by_itself(run, tmp_path):
     cache = str(tmp_path / "cache")
-    assert soknad("ordninger", "--json", "--regler", str(V1), XDG_CACHE_HOME=cache).returncode == 0
-    result = soknad("sjekk", "--regler", str(V2), "--dato", "2021-03-01", input=json.dumps(SAVED), XDG_CACHE_HOME=cache)
+    assert run("ordninger", "--json", "--regler", str(V1), XDG_CACHE_HOME=cache).returncode == 0
+    result = run("sjekk", "--regler", str(V2), "--dato", "2021-03-01", input=json.dumps(SAVED), XDG_CACHE_HOME=cache)
     assert json.loads(result.stdout)["endret_siden"]["endringer"][0]["ordning"] == "ordning-b"
 
 
-def test_a_saved_file_of_the_same_version_has_no_endret_siden(tmp_path):
+def test_a_saved_file_of_the_same_version_has_no_endret_siden(run, tmp_path):
     same = {**SAVED, "regelverk": {"versjon": "v2"}, "svar": {"bransje": "industri", "klynge": False}}
-    line = json.loads(soknad("sjekk", "--regler", str(V2), input=json.dumps(same)).stdout)
+    line = json.loads(run("sjekk", "--regler", str(V2), input=json.dumps(same)).stdout)
     assert "endret_siden" not in line and line["ok"]
 
 
@@ -102,13 +112,13 @@ SAVED_2021 = {
 }
 
 
-def test_answers_saved_under_2021_1_learn_what_changed_from_the_shipped_archive(tmp_path):
+def test_answers_saved_under_2021_1_learn_what_changed_from_the_shipped_archive(run, tmp_path):
     # 2021.1 let the programme pay for fagbrev only for «ufaglært» and «fagbrev» today, so a
     # degree holder got «ikke_aktuell». The article says unskilled workers formalise their
     # skills, and a degree is no trade certificate: now aktuell (issue 8).
     second = {**SAVED_2021, "svar": {"bransje": "industri", "behov": "hoyere", "klynge": False}}
     payload = "\n".join(json.dumps(d) for d in (SAVED_2021, second))
-    result = soknad("sjekk", "--dato", "2026-12-02", input=payload, XDG_CACHE_HOME=str(tmp_path / "tom"))
+    result = run("sjekk", "--dato", "2026-12-02", input=payload, XDG_CACHE_HOME=str(tmp_path / "tom"))
     assert result.returncode == 0, result.stderr
     first, cluster = (json.loads(line) for line in result.stdout.splitlines())
     assert first["endret_siden"]["endringer"] == [
@@ -130,9 +140,9 @@ def test_answers_saved_under_2021_1_learn_what_changed_from_the_shipped_archive(
     assert cluster["mangler"] == ["klynge"]
 
 
-def test_the_guide_asks_again_what_a_2021_1_file_answered_to_another_question(tmp_path):
+def test_the_guide_asks_again_what_a_2021_1_file_answered_to_another_question(run, tmp_path):
     svar = write(tmp_path, {**SAVED_2021, "svar": {"bransje": "industri", "behov": "hoyere", "klynge": False}})
-    result = soknad("veileder", "--svar", str(svar), "--dato", "2026-12-02", XDG_CACHE_HOME=str(tmp_path / "tom"))
+    result = run("veileder", "--svar", str(svar), "--dato", "2026-12-02", XDG_CACHE_HOME=str(tmp_path / "tom"))
     # No terminal here: the guide names the question it would ask again, and stops.
     assert result.returncode == 2
     assert "Svaret på 'klynge' er tatt bort" in result.stderr
