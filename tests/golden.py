@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from .helpers import ROOT, TESTS, soknad
@@ -61,6 +63,95 @@ class Case:
     copies: tuple[Path, ...] = ()  # files copied into the folder, named there by their own name
     read: Callable[[Path], str] = field(default=lambda p: p.read_text(encoding="utf-8"))
     codes: tuple[int, ...] = (0,)
+    page: str | None = None  # a page of `soknad web` (args[0] is the date), read as text instead
+
+
+class _PageText(HTMLParser):
+    """A web page as a reader meets it, one block per line: headings marked with #, list items
+    with -, each link followed by its address, form fields by their name."""
+
+    BLOCKS = frozenset(
+        [
+            "p",
+            "div",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "tr",
+            "dt",
+            "dd",
+            "legend",
+            "label",
+            "summary",
+            "title",
+            "br",
+            "section",
+            "article",
+        ]
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = [""]
+        self.links: list[str | None] = []
+        self.hidden = 0
+
+    def _break(self) -> None:
+        if self.lines[-1].strip():
+            self.lines.append("")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in ("script", "style"):
+            self.hidden += 1
+        if tag in self.BLOCKS:
+            self._break()
+            if tag[0] == "h" and tag[1:].isdigit():
+                self.lines[-1] = "#" * int(tag[1:]) + " "
+            elif tag == "li":
+                self.lines[-1] = "- "
+        if tag == "a":
+            self.links.append(a.get("href"))
+        elif tag in ("input", "select", "textarea", "button") and a.get("type") != "hidden":
+            name = a.get("name") or ""
+            value = f"={a['value']}" if tag == "input" and a.get("type") in ("radio", "checkbox") else ""
+            self.lines[-1] += f" [{tag} {a.get('type') or ''} {name}{value}]".replace("  ", " ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.hidden -= 1
+        if tag == "a" and self.links:
+            href = self.links.pop()
+            self.lines[-1] += f" <{href}>"
+        if tag in self.BLOCKS:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.lines[-1] += re.sub(r"\s+", " ", data)
+
+    def text(self) -> str:
+        lines = (" ".join(line.split()) for line in self.lines)
+        return "\n".join(line for line in lines if line) + "\n"
+
+
+def _page(case: Case) -> str:
+    """The page of `soknad web` at case.page on the date case.args[0], through Starlette's
+    TestClient, as text (`_PageText`)."""
+    import datetime as dt
+
+    from starlette.testclient import TestClient
+
+    from soknadsveileder.web import create_app
+
+    with TestClient(create_app(today=dt.date.fromisoformat(case.args[0])), follow_redirects=False) as client:
+        response = client.get(case.page or "/")
+    assert response.status_code in case.codes, f"{case.name}: {response.status_code}"
+    reader = _PageText()
+    reader.feed(response.text)
+    return reader.text()
 
 
 def _workbook(path: Path) -> str:
@@ -116,13 +207,20 @@ CASES = [
         )
         for suffix, flag in (("txt", []), ("md", ["--markdown"]), ("json", ["--json"]))
     ),
+    # The browser guide: the start page, one question, and the shipyard's result.
+    Case("web-start-2026.txt", ["2026-12-03"], page="/", codes=(200,)),
+    Case("web-sporsmal-behov.txt", ["2026-12-03"], page="/sporsmal/behov?bransje=industri", codes=(200,)),
+    Case(
+        "web-resultat-verft-2026.txt",
+        ["2026-12-03"],
+        page="/resultat?bransje=industri&bransje=maritim&behov=fagbrev&kompetanse=ufaglaert&praksis_aar=6",
+        codes=(200,),
+    ),
 ]
 
 
 def _stable(text: str) -> str:
     """What may differ from run to run and machine to machine, replaced by a fixed word."""
-    import re
-
     text = text.replace(str(ROOT) + "/", "")
     text = re.sub(r"på \d+,\d s\.", "på N s.", text)  # endringer's run time
     text = re.sub(r'"sekunder": [0-9.]+', '"sekunder": N', text)
@@ -150,6 +248,8 @@ def _subprocess(args: list[str], work: Path) -> tuple[int, str, str]:
 
 def produce(case: Case, in_process: bool = False) -> str:
     """Run the case's command in a fresh folder; its output as the text to compare."""
+    if case.page is not None:
+        return _stable(_page(case))
     with tempfile.TemporaryDirectory(prefix="soknad-golden-") as folder:
         work = Path(folder)
         if case.answers is not None:
