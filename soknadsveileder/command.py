@@ -221,7 +221,7 @@ def rule_base_failed(e: "RuleBaseError") -> NoReturn:
     """Every issue on stderr; exit 1 for an invalid rule base, 2 for one that cannot be read."""
     unreadable = any(i.line == 0 for i in e.issues)
     for issue in e.issues:
-        err(str(issue))
+        err(f"Feil: {issue}" if issue.line == 0 else str(issue))  # «Feil:» as for any file not read
         if issue.excerpt:
             err(issue.excerpt)
     if not unreadable:

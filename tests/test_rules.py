@@ -200,7 +200,7 @@ def test_valider_honours_regler_and_the_environment(cli):
 def test_valider_missing_file_is_exit_2_without_traceback(tmp_path):
     result = soknad("valider", str(tmp_path / "finnes-ikke.yaml"))
     assert result.returncode == 2
-    assert "Filen finnes ikke" in result.stderr
+    assert f"Feil: {tmp_path / 'finnes-ikke.yaml'}: Filen finnes ikke." in result.stderr
     assert_no_traceback(result.stderr)
 
 
