@@ -79,6 +79,17 @@ def _check_output_dir(path: Path | None, option: str) -> None:
         fail(f"{option} {path}: dette er en mappe, ikke en fil.", EXIT_USAGE)
 
 
+def _check_sheet_name(path: Path | None) -> None:
+    """A table (`sjekk`, `mal`) is written as .xlsx or text; text in a file named .ods, .xls
+    or .numbers would be a spreadsheet that nothing can open."""
+    if path is not None and path.suffix.lower() in UNREADABLE_SHEETS:
+        fail(
+            f"-o {path}: {path.suffix}-filer kan ikke skrives.",
+            EXIT_USAGE,
+            "Bruk .xlsx eller .csv; LibreOffice, Numbers og Excel åpner begge.",
+        )
+
+
 def _check_not_an_input(output: Path | None, inputs: list[Path]) -> None:
     """-o must not be one of the files read: the result would replace the member list."""
     if output is None or not output.exists():
@@ -364,6 +375,7 @@ def sjekk(
                 EXIT_USAGE,
                 "Lagre regnearket som .xlsx eller CSV (i Excel: Fil > Lagre som), og prøv igjen.",
             )
+    _check_sheet_name(utfil)
     format = output_format(format, utfil, excel)
     if inndata is not None and inndata not in INPUT_KINDS:
         fail(f"--inndata: ukjent format '{inndata}'.", EXIT_USAGE, "Bruk json, csv eller xlsx.")
@@ -420,6 +432,7 @@ def mal(
     from .template import template_csv, template_xlsx
 
     _check_output_dir(utfil, "-o")
+    _check_sheet_name(utfil)
     rules = load_rules(regler)
     if utfil is not None and utfil.suffix.lower() == ".xlsx":
         _write(utfil, template_xlsx(rules), "Malen er skrevet til")

@@ -156,3 +156,15 @@ def test_an_old_or_foreign_spreadsheet_gets_one_clear_message(tmp_path, suffix):
     assert f"{path}: {suffix}-filer kan ikke leses." in result.stderr
     assert "Lagre regnearket som .xlsx eller CSV" in result.stderr
     assert len(result.stderr.splitlines()) == 2
+
+
+@pytest.mark.parametrize("command", [["mal"], ["sjekk", "--dato", OPEN_DATE]])
+@pytest.mark.parametrize("name", ["resultat.ods", "resultat.XLS", "resultat.numbers"])
+def test_a_table_is_never_written_as_text_under_a_spreadsheet_name(tmp_path, cli, command, name):
+    # Text in resultat.ods is a spreadsheet that LibreOffice cannot open: refused, nothing written.
+    target = tmp_path / name
+    result = cli(*command, "-o", str(target), input=RECORD)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"Feil: -o {target}: {target.suffix}-filer kan ikke skrives." in result.stderr
+    assert "Bruk .xlsx eller .csv" in result.stderr
+    assert list(tmp_path.iterdir()) == []
