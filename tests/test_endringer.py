@@ -260,7 +260,7 @@ def test_an_empty_order_is_said_as_none_not_a_dash():
         (1, 4, "praksis_aar er 1–4"),
         (5, 5, "praksis_aar er 5"),
     ],
-    ids=["minst", "høyst", "mellom", "lik"],
+    ids=["minst", "hoyst", "mellom", "lik"],
 )
 def test_a_number_condition_in_words(minimum, maximum, text):
     # Written by hand: how endringer and graf say a numeric condition (mutmut found the

@@ -322,7 +322,7 @@ def test_404_and_405_are_norwegian_pages_with_the_headers(web):
         ("&".join(["bransje=industri"] * 300), "flere enn noen svar kan ha"),
         ("bransje=%00%1b[31m", '"\\u0000\\u001b[31m" er ikke en gyldig verdi'),
     ],
-    ids=["verdi", "nøkkel", "to-svar", "negativt", "ja-nei", "ikke-utf8", "langt", "mange", "kontrolltegn"],
+    ids=["verdi", "nokkel", "to-svar", "negativt", "ja-nei", "ikke-utf8", "langt", "mange", "kontrolltegn"],
 )
 def test_a_tampered_address_is_a_400_page_with_a_way_back(web, query, message):
     for route in ("/resultat", "/oversikt", "/sporsmal", "/sporsmal/bransje", "/resultat/sjekkliste.md"):
