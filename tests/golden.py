@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .helpers import ROOT, TESTS, soknad
+from .helpers import ROOT, TESTS, soknad, soknad_in_process
 
 GOLDEN = TESTS / "golden"
 MINIMAL = TESTS / "regler" / "minimal.yaml"
@@ -228,17 +228,8 @@ def _stable(text: str) -> str:
 
 
 def _in_process(args: list[str], work: Path) -> tuple[int, str, str]:
-    """The command through typer's CliRunner, in `work`, with the same terminal as a subprocess."""
-    import contextlib
-
-    from typer.testing import CliRunner
-
-    from soknadsveileder.cli import app
-
-    env = {"COLUMNS": WIDTH, "NO_COLOR": "1", "SOKNAD_REGLER": None}
-    with contextlib.chdir(work):
-        result = CliRunner().invoke(app, args, env=env)
-    return result.exit_code, result.stdout, result.stderr
+    result = soknad_in_process(*args, cwd=work, COLUMNS=WIDTH, NO_COLOR="1")
+    return result.returncode, result.stdout, result.stderr
 
 
 def _subprocess(args: list[str], work: Path) -> tuple[int, str, str]:

@@ -72,4 +72,6 @@ def soknad_in_process(
 
     with contextlib.chdir(cwd or ROOT):
         result = CliRunner().invoke(app, list(args), input=input, env={"SOKNAD_REGLER": None, **env})
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+    # The bytes as written: click's Result.stdout turns CRLF into LF, which the CSV tests check.
+    stdout, stderr = (data.decode("utf-8", "replace") for data in (result.stdout_bytes, result.stderr_bytes))
+    return subprocess.CompletedProcess(list(args), result.exit_code, stdout, stderr)

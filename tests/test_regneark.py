@@ -11,11 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from .helpers import OPEN_DATE, soknad
+from .helpers import OPEN_DATE, soknad, soknad_in_process
+
+soknad_process = soknad
 
 SCHEMES = ["bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifagskolen", "utsatte-industriklynger"]
 VERFT = {s: st for s, st in zip(SCHEMES, ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"], strict=True)}
@@ -23,6 +26,15 @@ VERFT = {s: st for s, st in zip(SCHEMES, ["aktuell", "aktuell", "ikke_aktuell", 
 # budget (Regjeringen 2022); the bransjeprogram may fund a repeated 2020 course (NVL 2021).
 BYGG = {s: st for s, st in zip(SCHEMES, ["kanskje", "ikke_aktuell", "aktuell", "ikke_aktuell"], strict=True)}
 ANNEN = dict.fromkeys(SCHEMES, "ikke_aktuell")
+
+
+@pytest.fixture(autouse=True, params=["prosess", "cliRunner"])
+def _way(request, monkeypatch):
+    """Every test twice: soknad as a process (what a shell sees), and through CliRunner
+    (what mutmut sees: the CSV and Excel reading is otherwise «no tests» to it)."""
+    monkeypatch.setattr(
+        sys.modules[__name__], "soknad", soknad_in_process if request.param == "cliRunner" else soknad_process
+    )
 
 
 def sjekk(*args, **kw):
