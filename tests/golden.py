@@ -64,6 +64,9 @@ class Case:
     read: Callable[[Path], str] = field(default=lambda p: p.read_text(encoding="utf-8"))
     codes: tuple[int, ...] = (0,)
     page: str | None = None  # a page of `soknad web` (args[0] is the date), read as text instead
+    # False for --help: click's CliRunner forces help to 80 columns, where a terminal of 100
+    # gets 78, so only the subprocess shows what a user sees.
+    in_process: bool = True
 
 
 class _PageText(HTMLParser):
@@ -169,6 +172,11 @@ def _workbook(path: Path) -> str:
                 color = cell.fill.start_color.rgb if cell.fill is not None and cell.fill.fill_type else None
                 cells.append(f"{value} [{str(color)[-6:]}]" if color else value)
             out.append(" | ".join(cells).rstrip(" |"))
+        for rule in sheet.data_validations.dataValidation:  # what Excel enforces when typing
+            out.append(
+                f"-- gyldighet {rule.sqref}: {rule.type} {rule.formula1}; stopper feil: {rule.showErrorMessage}; "
+                f"feilmelding: {rule.error}; hjelp: {rule.prompt}"
+            )
     return "\n".join(out) + "\n"
 
 
@@ -180,6 +188,13 @@ CASES = [
     Case("resultat-verft-2026.txt", ["veileder", "--dato", "2026-12-03"], answers=VERFT),
     Case("resultat-klynge-2021.txt", ["veileder", "--dato", "2021-09-01"], answers=KLYNGE),
     Case("resultat-ukjent-2026.txt", ["veileder", "--dato", "2026-12-03"], answers=UKJENT),
+    Case("resultat-klynge-2026.txt", ["veileder", "--dato", "2026-12-03"], answers=KLYNGE),
+    Case(
+        "sjekkliste-ukjent-2026.md",
+        ["veileder", "--dato", "2026-12-03", "--sjekkliste", "sjekkliste.md"],
+        answers=UKJENT,
+        output="sjekkliste.md",
+    ),
     Case(
         "sjekkliste-verft-2026.md",
         ["veileder", "--dato", "2026-12-03", "--sjekkliste", "sjekkliste.md"],
@@ -207,7 +222,13 @@ CASES = [
         )
         for suffix, flag in (("txt", []), ("md", ["--markdown"]), ("json", ["--json"]))
     ),
-    # The browser guide: the start page, one question, and the shipyard's result.
+    Case("mal-xlsx.txt", ["mal", "-o", "mal.xlsx"], output="mal.xlsx", read=_workbook),
+    Case("skjema.json", ["skjema"]),
+    Case("graf.mmd", ["graf"]),
+    Case("hjelp.txt", ["--help"], in_process=False),
+    Case("hjelp-sjekk.txt", ["sjekk", "--help"], in_process=False),
+    # The browser guide: the start page, one question, the shipyard's result, the cluster's
+    # (nothing to apply for now), and a page that does not exist.
     Case("web-start-2026.txt", ["2026-12-03"], page="/", codes=(200,)),
     Case("web-sporsmal-behov.txt", ["2026-12-03"], page="/sporsmal/behov?bransje=industri", codes=(200,)),
     Case(
@@ -216,6 +237,13 @@ CASES = [
         page="/resultat?bransje=industri&bransje=maritim&behov=fagbrev&kompetanse=ufaglaert&praksis_aar=6",
         codes=(200,),
     ),
+    Case(
+        "web-resultat-klynge-2026.txt",
+        ["2026-12-03"],
+        page="/resultat?bransje=industri&behov=hoyere&klynge=ja",
+        codes=(200,),
+    ),
+    Case("web-404.txt", ["2026-12-03"], page="/finnes-ikke", codes=(404,)),
 ]
 
 

@@ -4,6 +4,7 @@ every surface, history and other possibilities after 2021. All through the real 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -194,3 +195,42 @@ def test_after_the_deadline_the_result_says_what_happened_and_what_else_there_is
     on_time = lines(cli("sjekk", "--dato", OPEN_DATE, input=json.dumps(answers)).stdout)[0]
     assert on_time["andre_muligheter"] == []  # an open call fits: nothing else is pushed
     assert all(v["etter_fristen"] is None for v in on_time["vurderinger"])
+
+
+def test_a_bad_answers_file_is_named_with_what_is_wrong(cli, tmp_path, monkeypatch):
+    # In-process (mutmut sees it): each way an answers file can be wrong, word for word.
+    monkeypatch.chdir(tmp_path)
+    Path("latin.json").write_bytes(b"\xff\xfe")
+    Path("rot.json").write_text('{"bransje": ', encoding="utf-8")
+    Path("feil.json").write_text('{"bransje": "fisk", "praksis_aar": 99}', encoding="utf-8")
+    expected = {
+        "finnes-ikke.json": (2, ["Feil: finnes-ikke.json: Filen finnes ikke."]),
+        "latin.json": (1, ["Feil: latin.json: filen er ikke gyldig UTF-8."]),
+        "rot.json": (1, ["Feil: rot.json: Ugyldig JSON: verdien slutter for tidlig."]),
+        "feil.json": (
+            1,
+            [
+                'Feil: feil.json: bransje: "fisk" er ikke en gyldig verdi. Gyldige verdier: industri, bygg, maritim, annen.',
+                "feil.json: praksis_aar: Tallet kan være høyst 60, fant 99.",
+            ],
+        ),
+    }
+    for name, (code, lines) in expected.items():
+        result = cli("veileder", "--svar", name, "--dato", OPEN_DATE)
+        assert (result.exit_code, result.stderr.splitlines(), result.stdout) == (code, lines, ""), name
+
+
+def test_lagre_svar_writes_the_answers_with_the_rule_base_and_the_date(cli, rules, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("svar.json").write_text(
+        '{"bransje": "maritim", "behov": "fagbrev", "kompetanse": "fagbrev", "praksis_aar": 2}', encoding="utf-8"
+    )
+    result = cli("veileder", "--svar", "svar.json", "--dato", "2021-03-01", "--lagre-svar", "lagret.json")
+    assert result.exit_code == 0, result.stderr
+    assert "Svarene er lagret i lagret.json." in result.stderr
+    saved = json.loads(Path("lagret.json").read_text(encoding="utf-8"))
+    assert saved == {
+        "regelverk": {"versjon": rules.version, "oppdatert": rules.updated.isoformat()},  # data/schemes.yaml's
+        "dato": "2021-03-01",
+        "svar": {"bransje": ["maritim"], "behov": "fagbrev", "kompetanse": "fagbrev", "praksis_aar": 2},
+    }

@@ -8,6 +8,7 @@ in the order the rule base asks them, and the messages of the terminal guide.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import random
@@ -17,8 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
+from starlette.testclient import TestClient
 
 from soknadsveileder.rules import load
+from soknadsveileder.web import create_app
 
 from .helpers import OPEN_DATE, TESTS, soknad
 from .webpage import address, client, outcome, text_of
@@ -319,18 +322,58 @@ def test_404_and_405_are_norwegian_pages_with_the_headers(web):
         ("klynge=kanskje", "Svar ja eller nei"),
         ("bransje=%FF%FE", "er ikke en gyldig verdi"),
         ("bransje=" + "x" * 500, "Svaret er for langt"),
+        ("bransje=" + "x" * 101, "Svaret er for langt"),
+        ("bransje=" + "x" * 100, "er ikke en gyldig verdi"),  # the longest value that is read
         ("&".join(["bransje=industri"] * 300), "flere enn noen svar kan ha"),
         ("bransje=%00%1b[31m", '"\\u0000\\u001b[31m" er ikke en gyldig verdi'),
     ],
-    ids=["verdi", "nokkel", "to-svar", "negativt", "ja-nei", "ikke-utf8", "langt", "mange", "kontrolltegn"],
+    ids=[
+        "verdi",
+        "nokkel",
+        "to-svar",
+        "negativt",
+        "ja-nei",
+        "ikke-utf8",
+        "langt",
+        "101",
+        "100",
+        "mange",
+        "kontrolltegn",
+    ],
 )
 def test_a_tampered_address_is_a_400_page_with_a_way_back(web, query, message):
     for route in ("/resultat", "/oversikt", "/sporsmal", "/sporsmal/bransje", "/resultat/sjekkliste.md"):
         response = web.get(f"{route}?{query}")
         assert response.status_code == 400, route
+        assert ">Svarene i adressen kan ikke leses</h1>" in response.text, route
         assert message in text_of(response.text), route
         assert "Traceback" not in response.text
         assert 'href="/"' in response.text
+
+
+def test_a_crash_is_a_norwegian_500_page_without_a_traceback(monkeypatch):
+    from soknadsveileder.web import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("planted")
+
+    monkeypatch.setattr(engine, "evaluate", broken)
+    with TestClient(create_app(today=dt.date(2021, 3, 1)), raise_server_exceptions=False) as crashing:
+        response = crashing.get("/resultat?bransje=maritim")
+    assert response.status_code == 500
+    assert ">Noe gikk galt hos oss</h1>" in response.text
+    assert "Feilen er ikke din." in text_of(response.text)
+    assert "planted" not in response.text and "Traceback" not in response.text
+    assert "content-security-policy" in response.headers
+
+
+def test_a_malformed_form_is_a_norwegian_400_page(web):
+    # multipart without a boundary: Starlette cannot read the form at all
+    response = web.post("/liste", content=b"x", headers={"content-type": "multipart/form-data"})
+    assert response.status_code == 400
+    assert ">Noe er feil i forespørselen</h1>" in response.text
+    assert "Skjemaet kunne ikke leses" in text_of(response.text)
+    assert "Traceback" not in response.text
 
 
 def test_the_way_back_keeps_the_good_answers(web):
