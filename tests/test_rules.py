@@ -12,7 +12,7 @@ import pytest
 from soknadsveileder.model import AllOf, AnyOf, Equals, Status
 from soknadsveileder.rules import RuleBaseError, bundled_path, load, parse
 
-from .helpers import MINIMAL, TESTS, assert_no_traceback, soknad
+from .helpers import MINIMAL, TESTS, assert_no_traceback
 
 BROKEN = sorted((TESTS / "regler" / "ugyldige").glob("*.yaml"))
 
@@ -197,8 +197,8 @@ def test_valider_honours_regler_and_the_environment(cli):
     assert cli("valider", env={"SOKNAD_REGLER": str(MINIMAL)}).exit_code == 0
 
 
-def test_valider_missing_file_is_exit_2_without_traceback(tmp_path):
-    result = soknad("valider", str(tmp_path / "finnes-ikke.yaml"))
+def test_valider_missing_file_is_exit_2_without_traceback(run, tmp_path):
+    result = run("valider", str(tmp_path / "finnes-ikke.yaml"))
     assert result.returncode == 2
     assert f"Feil: {tmp_path / 'finnes-ikke.yaml'}: Filen finnes ikke." in result.stderr
     assert_no_traceback(result.stderr)
@@ -222,14 +222,14 @@ def test_date_is_text_until_a_date_field_parses_it():
     assert rules.schemes[0].deadline.date.isoformat() == "2021-09-15"
 
 
-def test_alias_bomb_is_refused_at_once(tmp_path):
+def test_alias_bomb_is_refused_at_once(run, tmp_path):
     bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 10):
         bomb.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 9) + "]")
     path = tmp_path / "bombe.yaml"
     path.write_text("\n".join(bomb) + "\n", encoding="utf-8")
     started = time.perf_counter()
-    result = soknad("valider", str(path))
+    result = run("valider", str(path))
     assert result.returncode == 1
     assert "aliaser" in result.stderr
     assert time.perf_counter() - started < 10  # a whole interpreter start; the parse itself is below
@@ -239,11 +239,11 @@ def test_alias_bomb_is_refused_at_once(tmp_path):
     assert time.perf_counter() - started < 1  # refused before any expansion: well under a second
 
 
-def test_python_tag_executes_nothing(tmp_path):
+def test_python_tag_executes_nothing(run, tmp_path):
     marker = tmp_path / "kjort"
     path = tmp_path / "tag.yaml"
     path.write_text(f'a: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
-    result = soknad("valider", str(path))
+    result = run("valider", str(path))
     assert result.returncode == 1
     assert not marker.exists()
     assert "!!python/object/apply:os.system" in result.stderr
@@ -261,23 +261,23 @@ def test_python_tag_executes_nothing(tmp_path):
         (b"\x01\x02\x03", "tegn som YAML ikke tillater"),
     ],
 )
-def test_hostile_files_are_rejected_with_a_line(tmp_path, content, message):
+def test_hostile_files_are_rejected_with_a_line(run, tmp_path, content, message):
     path = tmp_path / "fil.yaml"
     path.write_bytes(content)
-    result = soknad("valider", str(path))
+    result = run("valider", str(path))
     assert result.returncode == 1, result.stderr
     assert message in result.stderr
     assert re.search(rf"{re.escape(str(path))}:\d+:", result.stderr)
     assert_no_traceback(result.stderr)
 
 
-def test_directory_and_unreadable_rule_base(tmp_path):
-    result = soknad("valider", str(tmp_path))
+def test_directory_and_unreadable_rule_base(run, tmp_path):
+    result = run("valider", str(tmp_path))
     assert result.returncode == 2 and "mappe" in result.stderr
     locked = tmp_path / "låst.yaml"
     locked.write_text("a: 1\n", encoding="utf-8")
     locked.chmod(0)
-    result = soknad("ordninger", "--regler", str(locked))
+    result = run("ordninger", "--regler", str(locked))
     if result.returncode == 2:  # root can read anything; then it is simply an invalid file
         assert "tilgang" in result.stderr
     else:
@@ -377,17 +377,17 @@ def test_archived_versions_load_and_are_named_by_their_version(rules):
         assert archived(old.version) is not None
 
 
-def test_kjent_til_needs_a_later_call_and_may_not_come_before_it(tmp_path):
+def test_kjent_til_needs_a_later_call_and_may_not_come_before_it(run, tmp_path):
     text = MINIMAL.read_text(encoding="utf-8")
     for extra, ok in (("    kjent_til: 2023\n", False), ("    senere_utlysning: 2023\n    kjent_til: 2022\n", False)):
         path = tmp_path / "regler.yaml"
         path.write_text(text.replace("    vilkaar:\n", extra + "    vilkaar:\n", 1), encoding="utf-8")
-        result = soknad("valider", str(path))
+        result = run("valider", str(path))
         assert (result.returncode == 0) is ok
         assert "'kjent_til' må stå sammen med og ikke før 'senere_utlysning'." in result.stderr
 
 
-def test_a_yaml_syntax_error_shows_the_line_to_fix_with_the_lines_around_it(tmp_path):
+def test_a_yaml_syntax_error_shows_the_line_to_fix_with_the_lines_around_it(run, tmp_path):
     """Issue 15: a maintainer sees where to fix, not only a line number. A key without its
     colon is reported on its own line, not on the line after, where YAML noticed it."""
     text = MINIMAL.read_text(encoding="utf-8").replace("    navn: Ordning A\n", "    navn Ordning A\n")
@@ -395,7 +395,7 @@ def test_a_yaml_syntax_error_shows_the_line_to_fix_with_the_lines_around_it(tmp_
     broken = lines.index("    navn Ordning A") + 1
     path = tmp_path / "regler.yaml"
     path.write_text(text, encoding="utf-8")
-    result = soknad("valider", str(path))
+    result = run("valider", str(path))
     assert result.returncode == 1
     err = result.stderr.splitlines()
     assert err[0] == (
@@ -409,7 +409,7 @@ def test_a_yaml_syntax_error_shows_the_line_to_fix_with_the_lines_around_it(tmp_
     ]
 
 
-def test_every_unknown_source_in_one_run_each_place_said_in_words(tmp_path):
+def test_every_unknown_source_in_one_run_each_place_said_in_words(run, tmp_path):
     """Issue 15 §6: all references to unknown sources at once; the place in words first,
     the path in parentheses after it."""
     text = MINIMAL.read_text(encoding="utf-8")
@@ -421,7 +421,7 @@ def test_every_unknown_source_in_one_run_each_place_said_in_words(tmp_path):
     text = text.replace("      art: igjen", "      art: igjen\n      omtrentlig_belop: ja", 1)
     path = tmp_path / "kilder.yaml"
     path.write_text(text, encoding="utf-8")
-    result = soknad("valider", str(path))
+    result = run("valider", str(path))
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert any(
