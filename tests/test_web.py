@@ -446,6 +446,15 @@ def test_a_list_from_norwegian_excel_gives_an_xlsx_with_the_summary_on_the_page(
     assert rows == cli_rows
 
 
+def test_a_header_with_a_byte_cp1252_lacks_is_read_not_a_crash(web):
+    # 0x81 has no character in Windows-1252: the header is read with a replacement, and the
+    # misspelt column is named with the one it resembles (as soknad sjekk does), not a 500.
+    content = b"bransje;behov\x81\r\nindustri;fagbrev\r\n"
+    page = web.post("/liste", files={"fil": ("m.csv", content, "text/csv")})
+    assert page.status_code == 200
+    assert "m.csv: rad 1: ukjent kolonne 'behov\ufffd'. Mente du 'behov'?" in text_of(page.text)
+
+
 def test_a_list_as_csv_for_norwegian_excel(web):
     page = web.post("/liste", files={"fil": ("m.csv", norwegian_excel_csv(), "text/csv")}, data={"format": "excel-csv"})
     import base64
@@ -472,6 +481,12 @@ def _zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
+def _empty_xlsx() -> bytes:
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    return buffer.getvalue()
+
+
 def _wide_xlsx() -> bytes:
     book = Workbook()
     book.active.append([f"k{i}" for i in range(300)])
@@ -490,8 +505,9 @@ def _wide_xlsx() -> bytes:
         ("tom.csv", b"", 400, "Filen er tom."),
         ("gammel.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, 400, "ikke en .xlsx- eller .csv-fil"),
         ("falsk.xlsx", b"PK\x03\x04ikke en zip", 400, "Filen kunne ikke leses som en Excel-fil (.xlsx)."),
+        ("tom.xlsx", _empty_xlsx(), 400, "Fant ingen kolonne med et spørsmål i første rad (fant: ingenting)."),
     ],
-    ids=["zip-bombe", "million-kolonner-csv", "brede-xlsx", "for-mange-rader", "tom", "xls", "falsk-xlsx"],
+    ids=["zip-bombe", "million-kolonner-csv", "brede-xlsx", "for-mange-rader", "tom", "xls", "falsk-xlsx", "tom-xlsx"],
 )
 def test_hostile_lists_get_a_clean_4xx(web, name, content, status, message):
     response = web.post("/liste", files={"fil": (name, content, "application/octet-stream")}, data={"format": "xlsx"})
