@@ -41,6 +41,8 @@ VERFT = {"bransje": ["industri", "maritim"], "behov": "fagbrev", "kompetanse": "
 KLYNGE = {"bransje": ["industri"], "behov": "hoyere", "klynge": True}
 # Nothing known beyond the sector: every scheme a «kanskje» or a «passer ikke».
 UKJENT = {"bransje": ["bygg"], "behov": None}
+# An industrial company that knows neither its need nor its cluster: «Svar på» two questions.
+VET_IKKE = {"bransje": ["industri"], "behov": None, "klynge": None}
 
 MEMBERS = (
     "ID;Navn;Bransje;Behov;Kompetanse;Tilbud;Klynge;Praksis_aar;Kommentar\n"
@@ -190,9 +192,9 @@ CASES = [
     Case("resultat-ukjent-2026.txt", ["veileder", "--dato", "2026-12-03"], answers=UKJENT),
     Case("resultat-klynge-2026.txt", ["veileder", "--dato", "2026-12-03"], answers=KLYNGE),
     Case(
-        "sjekkliste-ukjent-2026.md",
+        "sjekkliste-vet-ikke-2026.md",
         ["veileder", "--dato", "2026-12-03", "--sjekkliste", "sjekkliste.md"],
-        answers=UKJENT,
+        answers=VET_IKKE,
         output="sjekkliste.md",
     ),
     Case(
