@@ -269,3 +269,29 @@ def test_a_number_condition_in_words(minimum, maximum, text):
     from soknadsveileder.model import Between
 
     assert condition_text(Between("praksis_aar", minimum, maximum)) == text
+
+
+@pytest.mark.parametrize(
+    ("values", "text"),
+    [
+        (("bygg",), "bransje har bygg"),
+        (("maritim", "industri"), "bransje har industri eller maritim"),
+        (("annen", "bygg", "industri"), "bransje har industri, bygg eller annen"),
+    ],
+    ids=["en", "to", "tre"],
+)
+def test_a_choice_condition_in_words_in_the_rule_base_order(rules, values, text):
+    # Written by hand: the values in the order the question lists them (industri, bygg,
+    # maritim, annen), with «har» for a question with several answers, commas and «eller».
+    from soknadsveileder.describe import condition_text
+    from soknadsveileder.model import OneOf
+
+    assert condition_text(OneOf("bransje", values), rules) == text
+
+
+def test_a_composed_condition_in_words():
+    from soknadsveileder.describe import condition_text
+    from soknadsveileder.model import AllOf, Answered, AnyOf, Equals, Not
+
+    condition = AllOf((AnyOf((Equals("behov", "fagbrev"), Equals("klynge", True))), Not(Answered("tilbud", True))))
+    assert condition_text(condition) == "(behov er fagbrev eller klynge er ja) og ikke (tilbud er besvart)"
