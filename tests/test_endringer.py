@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from .helpers import ROOT, TESTS, soknad
+from .helpers import MINIMAL, ROOT, TESTS, soknad
 
 V1, V2 = TESTS / "regler" / "versjoner" / "v1.yaml", TESTS / "regler" / "versjoner" / "v2.yaml"
 SHIPPED = ROOT / "data" / "schemes.yaml"
@@ -295,3 +295,29 @@ def test_a_composed_condition_in_words():
 
     condition = AllOf((AnyOf((Equals("behov", "fagbrev"), Equals("klynge", True))), Not(Answered("tilbud", True))))
     assert condition_text(condition) == "(behov er fagbrev eller klynge er ja) og ikke (tilbud er besvart)"
+
+
+def test_a_number_question_is_cut_where_a_condition_begins_and_after_where_it_ends(tmp_path):
+    # Written by hand: praksis_aar (0–60) and a condition «2–4» split the answers into 0–1,
+    # 2–4 and 5–60. The interval after a «maks: 4» starts at 5, not at 4.
+    from soknadsveileder.rules import load
+    from soknadsveileder.space import dimensions
+
+    text = MINIMAL.read_text(encoding="utf-8")
+    question = (
+        "  - id: praksis_aar\n    type: tall\n    tekst: Praksis?\n    hjelp: År.\n    vet_ikke: true\n"
+        "    min: 0\n    maks: 60\n"
+    )
+    condition = (
+        "      - id: praksis\n        kilde: artikkel\n        sitat: Sitat fra kilden.\n"
+        "        hvis: {sporsmal: praksis_aar, min: 2, maks: 4}\n"
+        "        oppfylt: To til fire år.\n        ikke_oppfylt: Ikke to til fire år.\n"
+        "        krav: de ansatte har to til fire års praksis\n"
+    )
+    text = text.replace("sjekkpunkter:\n", question + "sjekkpunkter:\n", 1)
+    text = text.replace("    sjekkliste: [kontakt]\n", condition + "    sjekkliste: [kontakt]\n", 1)
+    path = tmp_path / "tall.yaml"
+    path.write_text(text, encoding="utf-8")
+    (dim,) = [d for d in dimensions(load(path)) if d.id == "praksis_aar"]
+    assert dim.values == (0, 2, 5, None)
+    assert [dim.label(v) for v in dim.values] == ["0–1", "2–4", "5–60", "ukjent"]
