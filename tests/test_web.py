@@ -376,6 +376,13 @@ def test_a_malformed_form_is_a_norwegian_400_page(web):
     assert "Traceback" not in response.text
 
 
+def test_true_and_false_in_an_address_read_as_ja_and_nei(web):
+    # A saved file says true/false; an address typed from it gives the same result.
+    for typed, said in (("true", "ja"), ("FALSE", "nei")):
+        base = "/resultat?bransje=industri&behov=hoyere&klynge="
+        assert outcome(web.get(base + typed).text) == outcome(web.get(base + said).text)
+
+
 def test_the_way_back_keeps_the_good_answers(web):
     page = web.get("/resultat?bransje=industri&behov=tull")
     assert 'href="/sporsmal?bransje=industri"' in page.text
