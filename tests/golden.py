@@ -226,6 +226,8 @@ CASES = [
     ),
     Case("mal-xlsx.txt", ["mal", "-o", "mal.xlsx"], output="mal.xlsx", read=_workbook),
     Case("skjema.json", ["skjema"]),
+    Case("valider.txt", ["valider"]),
+    Case("valider-minimal.txt", ["valider", MINIMAL.name], copies=(MINIMAL,)),
     Case("graf.mmd", ["graf"]),
     Case("hjelp.txt", ["--help"], in_process=False),
     Case("hjelp-sjekk.txt", ["sjekk", "--help"], in_process=False),

@@ -321,3 +321,14 @@ def test_a_number_question_is_cut_where_a_condition_begins_and_after_where_it_en
     (dim,) = [d for d in dimensions(load(path)) if d.id == "praksis_aar"]
     assert dim.values == (0, 2, 5, None)
     assert [dim.label(v) for v in dim.values] == ["0–1", "2–4", "5–60", "ukjent"]
+
+
+def test_graf_turns_a_double_quote_in_a_text_into_a_single_one(cli, tmp_path):
+    # A " inside a Mermaid or dot label would end the label: the diagram would not draw.
+    path = tmp_path / "sitat.yaml"
+    path.write_text(
+        MINIMAL.read_text(encoding="utf-8").replace("navn: Ordning A", 'navn: Ordning "A"', 1), encoding="utf-8"
+    )
+    for fmt in ("mermaid", "dot"):
+        out = cli("graf", str(path), "--format", fmt).stdout
+        assert "Ordning 'A'" in out and 'Ordning "A"' not in out, fmt

@@ -539,6 +539,10 @@ def test_an_oversized_upload_is_refused_while_it_is_read(web):
     response = web.post("/liste", content=chunks(), headers={"content-type": "multipart/form-data; boundary=grense"})
     assert response.status_code == 413
     assert web.get("/").status_code == 200
+    # Any other address: the general 413 page, in Norwegian.
+    other = web.post("/resultat", content=b"x" * 5_100_000, headers={"content-type": "application/octet-stream"})
+    assert other.status_code == 413 and ">Forespørselen er for stor</h1>" in other.text
+    assert "Filen er for stor: største fil som kan lastes opp er 5 MB." in text_of(other.text)
 
 
 def test_rows_with_errors_are_listed_on_the_page(web):
