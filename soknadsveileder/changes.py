@@ -175,7 +175,36 @@ def _order(key: tuple[str, str | None, str, str], old: RuleBase, new: RuleBase) 
 # --- Facts --------------------------------------------------------------------------------
 
 
+# The facts that belong to a scheme as a whole; the others can differ from round to round.
+_SCHEME_FACTS = ("navn", "kilder", "historikk")
+
+
 def _fact_changes(a: Scheme, b: Scheme) -> Iterable[tuple[str, str, str, str]]:
+    """The facts that differ, per round where the schemes have rounds: «runde 2022: frist»."""
+    if not a.rounds and not b.rounds:
+        yield from _facts_differing(a, b, "", None)
+        return
+    yield from _facts_differing(a, b, "", _SCHEME_FACTS)
+    shown = ("runder", _round_list(a), _round_list(b))
+    if shown[1] != shown[2]:
+        yield (a.id, *shown)
+    theirs = {r.id: r for r in b.rounds}
+    for r in a.rounds:
+        if r.id in theirs:
+            yield from _facts_differing(a.in_round(r), b.in_round(theirs[r.id]), f"runde {r.id}: ", None, _SCHEME_FACTS)
+    if not a.rounds or not b.rounds:  # rounds on one side only: compare the scheme's own facts too
+        yield from _facts_differing(a, b, "", None, _SCHEME_FACTS)
+
+
+def _round_list(s: Scheme) -> str:
+    """«2021 (fra 2021-01-01), 2024-2027 (fra 2024-01-01 til 2027-12-31)», or «ingen»."""
+    parts = [f"{r.id} (fra {r.starts.isoformat()}{f' til {r.ends.isoformat()}' if r.ends else ''})" for r in s.rounds]
+    return ", ".join(parts) or "ingen"
+
+
+def _facts_differing(
+    a: Scheme, b: Scheme, prefix: str, only: tuple[str, ...] | None, skip: tuple[str, ...] = ()
+) -> Iterable[tuple[str, str, str, str]]:
     def deadline(s: Scheme) -> str:
         d = s.deadline
         return f"{d.date.isoformat() if d.date else 'ukjent'} ({d.text}{', omtrentlig' if d.approximate else ''})"
@@ -201,10 +230,27 @@ def _fact_changes(a: Scheme, b: Scheme) -> Iterable[tuple[str, str, str, str]]:
             " | ".join(f"{h.year}: {h.text}" for h in a.history),
             " | ".join(f"{h.year}: {h.text}" for h in b.history),
         ),
+        "beskrivelse": (a.description, b.description),
+        "for hvem": (a.for_whom, b.for_whom),
+        "vilkår": (_criteria(a), _criteria(b)),
+        "sjekkliste": (", ".join(a.checklist), ", ".join(b.checklist)),
+        "rangering": (" | ".join(r.text for r in a.ranking), " | ".join(r.text for r in b.ranking)),
+        "utlyst": (_announced(a), _announced(b)),
     }
     for name, (before, after) in facts.items():
-        if before != after:
-            yield (a.id, name, before, after)
+        if (only is None or name in only) and name not in skip and before != after:
+            yield (a.id, prefix + name, before, after)
+
+
+def _criteria(s: Scheme) -> str:
+    return " | ".join(
+        f"{c.id}: {c.requirement}" + "".join(f" (uavklart: {u.text})" for u in c.unclear) for c in s.criteria
+    )
+
+
+def _announced(s: Scheme) -> str:
+    r = s.round
+    return r.announced.isoformat() if r is not None and r.announced is not None else "-"
 
 
 # --- Fewest readable rules ------------------------------------------------------------------

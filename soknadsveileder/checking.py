@@ -41,7 +41,7 @@ _TABLE_WIDTH = 100  # below this, `--format tabell` lists the records instead
 
 
 _PASSTHROUGH = frozenset(PASSTHROUGH)
-Signature = tuple[tuple[str, AnswerValue], ...]
+Signature = tuple[object, ...]
 _ABSENT = object()  # a question the record does not mention (distinct from null, "vet ikke")
 
 
@@ -102,7 +102,7 @@ class Checker:
 
     def _cached_body(self, answers: dict[str, AnswerValue], key: Signature | None = None) -> Body:
         if key is None:
-            key = engine.signature(self.rules, answers)
+            key = engine.signature(self.rules, answers, self.today)
         body = self._cache.get(key)
         if body is None:
             make_room(self._cache, _CACHE_SIZE)  # bounded: memory stays flat however many answers
@@ -250,7 +250,7 @@ class Checker:
         if body is None:
             answers = {self._ids[p[0]]: p[2] for p in parsed_fields}
             if signature is None:
-                signature = engine.signature(self.rules, answers)
+                signature = engine.signature(self.rules, answers, self.today)
                 make_room(self._signatures, CACHE_FIELDS)
                 self._signatures[key] = signature
             body = self._cached_body(answers, signature)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import EVIDENCE_FIELDS, RuleBase, Scheme, Source
+from .model import EVIDENCE_FIELDS, Round, RuleBase, Scheme, Source
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,15 @@ class Claim:
     quote: str
     year: int | None = None  # a history entry's year: a number the text may use freely
     part: object = None  # what in the rule base the text is, for a warning's line number
+    # A round's own years (`fra`, `til` and the year of its money): numbers its texts may use,
+    # since the round's dates are data that its own source backs.
+    years: tuple[int, ...] = ()
 
 
-def scheme_claims(rules: RuleBase, scheme: Scheme) -> Iterator[Claim]:
+def _facts(scheme: Scheme) -> dict[str, str]:
     from .texts import funds_text  # the words the user sees for the funds
 
-    facts = {
+    return {
         "beskrivelse": scheme.description,
         "soker": scheme.applicant_text,
         "for_hvem": scheme.for_whom,
@@ -40,17 +43,23 @@ def scheme_claims(rules: RuleBase, scheme: Scheme) -> Iterator[Claim]:
         "frist": scheme.deadline.text,
         "etter_fristen": scheme.after_deadline,
     }
+
+
+def scheme_claims(rules: RuleBase, scheme: Scheme) -> Iterator[Claim]:
+    """The claims of a scheme as declared, then of each round: what the round says itself."""
+    facts = _facts(scheme)
     g = scheme.name
     parts: dict[str, object] = {"midler": scheme.funds, "frist": scheme.deadline}
-    for e in scheme.evidence:
+    own = [e for e in scheme.evidence if not scheme.rounds or e.field not in ("midler", "frist")]
+    for e in own:
         yield Claim(g, EVIDENCE_FIELDS[e.field], facts[e.field], e.source, e.quote, part=parts.get(e.field, e))
     for c in scheme.criteria:
         text = f"Aktuell når {c.requirement}. Oppfylt: «{c.holds_text}» Ikke oppfylt: «{c.fails_text}»"
         yield Claim(g, f"Vilkår «{c.id}»", text, c.source, c.quote, part=c)
         for u in c.unclear:
             yield Claim(g, f"Uklart for vilkår «{c.id}»", u.text, u.source, u.quote, part=u)
-    for r in scheme.ranking:
-        yield Claim(g, "Rangering", r.text, r.source, r.quote, part=r)
+    for rank in scheme.ranking:
+        yield Claim(g, "Rangering", rank.text, rank.source, rank.quote, part=rank)
     for n in scheme.notes:
         yield Claim(g, "Merknad", n.text, n.source, n.quote, part=n)
     for h in scheme.history:
@@ -58,6 +67,33 @@ def scheme_claims(rules: RuleBase, scheme: Scheme) -> Iterator[Claim]:
     for item_id in scheme.checklist:
         item = rules.checklist_items[item_id]
         yield Claim(g, f"Sjekkpunkt «{item.id}»", item.text, item.source, item.quote)
+    for r in scheme.rounds:
+        yield from _round_claims(rules, scheme, r)
+
+
+def _round_claims(rules: RuleBase, scheme: Scheme, r: Round) -> Iterator[Claim]:
+    view = scheme.in_round(r)
+    facts = _facts(view)
+    g = f"{scheme.name}, runden {r.label}"
+    years = (r.starts.year, r.funds.year, *((r.ends.year,) if r.ends else ()))
+    yield Claim(g, "Runde", r.label, r.source, r.quote, part=r, years=years)
+    parts: dict[str, object] = {"midler": r.funds, "frist": r.deadline}
+    for e in r.evidence:
+        part = parts.get(e.field, e)
+        yield Claim(g, EVIDENCE_FIELDS[e.field], facts[e.field], e.source, e.quote, part=part, years=years)
+    for c in r.criteria:
+        text = f"Aktuell når {c.requirement}. Oppfylt: «{c.holds_text}» Ikke oppfylt: «{c.fails_text}»"
+        yield Claim(g, f"Vilkår «{c.id}»", text, c.source, c.quote, part=c)
+        for u in c.unclear:
+            yield Claim(g, f"Uklart for vilkår «{c.id}»", u.text, u.source, u.quote, part=u)
+    for rank in r.ranking or ():
+        yield Claim(g, "Rangering", rank.text, rank.source, rank.quote, part=rank)
+    for n in r.notes or ():
+        yield Claim(g, "Merknad", n.text, n.source, n.quote, part=n)
+    for item_id in r.checklist or ():
+        if item_id not in scheme.checklist:
+            item = rules.checklist_items[item_id]
+            yield Claim(g, f"Sjekkpunkt «{item.id}»", item.text, item.source, item.quote)
 
 
 def claims(rules: RuleBase) -> Iterator[Claim]:
@@ -94,6 +130,7 @@ def missing_numbers(backing: list[Claim]) -> set[str]:
     for claim in backing:
         found |= numbers(claim.quote)
         free |= {str(claim.source.year)} | ({str(claim.year)} if claim.year else set())
+        free |= {str(y) for y in claim.years}
     return {n for n in numbers(backing[0].text) if n not in found and n not in free}
 
 

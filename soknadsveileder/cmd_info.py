@@ -87,14 +87,14 @@ def ordninger(
     when = today(dato)
     rules = load_rules(regler)
     answers = {**_filter_answer(rules, "bransje", bransje), **_filter_answer(rules, "behov", behov)}
-    schemes = engine.possible_schemes(rules, answers)
+    schemes = engine.possible_schemes(rules, answers, when)
     if ordning is not None:
         ids = [s.id for s in rules.schemes]
         if ordning not in ids:
             close = close_match(ordning, ids)
             hint = f"Mente du '{close}'?" if close else "Kjente ordninger: " + ", ".join(ids)
             fail(f"Fant ingen ordning med id '{ordning}'.", EXIT_USAGE, hint)
-        schemes = [rules.scheme(ordning)]
+        schemes = [engine.scheme_on(rules.scheme(ordning), when)]
     warnings = engine.rule_base_warnings(rules, when)
     if json_out:
         from .jsonout import scheme_json

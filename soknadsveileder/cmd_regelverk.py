@@ -74,12 +74,15 @@ def graf(
             "--regler", envvar="SOKNAD_REGLER", metavar="FIL", help="Bruk et annet regelverk enn det som følger med."
         ),
     ] = None,
+    dato: DateOption = None,
 ) -> None:
-    """Tegn flyten: spørsmålene i rekkefølge med når de stilles, og vilkårene for hver ordning."""
+    """Tegn flyten: spørsmålene i rekkefølge med når de stilles, og vilkårene for hver ordning i
+    runden som gjelder på datoen."""
+    from . import engine
     from .command import load_maintained
     from .graph import dot, mermaid
 
     if format not in ("mermaid", "dot"):
         fail(f"--format: ukjent format '{format}'.", EXIT_USAGE, "Bruk mermaid eller dot.")
-    rules = load_maintained(fil or regler)
+    rules = engine.in_force(load_maintained(fil or regler), today(dato))
     typer.echo(mermaid(rules) if format == "mermaid" else dot(rules), nl=False)

@@ -107,13 +107,13 @@ def _check_not_an_input(output: Path | None, inputs: list[Path]) -> None:
             )
 
 
-def _still_to_ask(rules: "RuleBase", given: "dict[str, AnswerValue]") -> list[str]:
+def _still_to_ask(rules: "RuleBase", given: "dict[str, AnswerValue]", when: "dt.date") -> list[str]:
     """The questions the guide would ask, in order, if each were answered «vet ikke»."""
     from . import engine
 
     answers = dict(given)
     asked = []
-    while (question := engine.next_question(rules, answers)) is not None:
+    while (question := engine.next_question(rules, answers, when)) is not None:
         asked.append(question.id)
         answers[question.id] = None
     return asked
@@ -172,7 +172,7 @@ def veileder(
     earlier = earlier_rules(tidligere_regelverk) if saved is not None else None
     screen = _screen()
     if screen is None:
-        missing = _still_to_ask(rules, given)
+        missing = _still_to_ask(rules, given, when)
         if svar is None:
             fail(
                 "soknad veileder trenger en terminal for å stille spørsmål.",
@@ -193,7 +193,7 @@ def veileder(
 
     with prompting.on_screen(screen):
         try:
-            answers = prompting.collect(rules, given)
+            answers = prompting.collect(rules, given, when)
         except prompting.Interrupted as stop:
             if lagre_svar is not None:
                 _write(lagre_svar, _answers_document(rules, when, stop.answers), "Svarene så langt er lagret i")

@@ -14,9 +14,11 @@ Ranking of recommended schemes (status ``aktuell``), best first:
 1. the highest sum of ``rangering`` points whose condition holds (the rule base gives a
    scheme that funds exactly the needed education more points than one that only funds
    development of a new offer);
-2. an open deadline before a passed one;
-3. more remaining funds before less; unknown funds count as none;
-4. the order of the schemes in the rule base.
+2. more remaining funds before less; unknown funds count as none;
+3. the order of the schemes in the rule base.
+
+A scheme whose round in force has closed is never recommended: it is listed apart, as
+having fitted earlier, in the same order.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from .model import (
     ChecklistEntry,
     Condition,
     Criterion,
+    Deadline,
     DeadlinePhase,
     DeadlineState,
     Equals,
@@ -47,6 +50,7 @@ from .model import (
     OneOf,
     Question,
     Result,
+    Round,
     RuleBase,
     Scheme,
     Source,
@@ -148,38 +152,118 @@ def is_asked(question: Question, answers: Answers) -> bool:
 APPROXIMATE_MARGIN = dt.timedelta(days=31)
 
 
-def deadline_state(scheme: Scheme, today: dt.date) -> DeadlineState:
-    """The deadline seen from `today`; days are counted only to an exact date.
+def round_in_force(scheme: Scheme, today: dt.date) -> Round | None:
+    """The round of a scheme in force on `today`: the last one that has started by then.
 
+    Before the first round starts, that round is the one ahead (its deadline reads «ikke
+    lyst ut ennå»); after the last one, the last one stays, and its deadline or end says
+    that it is over. None for a scheme without rounds.
+    """
+    chosen = scheme.rounds[0] if scheme.rounds else None
+    for r in scheme.rounds:
+        if r.starts > today:
+            break
+        chosen = r
+    return chosen
+
+
+@lru_cache(maxsize=1024)
+def _round_view(scheme: Scheme, r: Round) -> Scheme:
+    return scheme.in_round(r)
+
+
+def in_force(rules: RuleBase, today: dt.date) -> RuleBase:
+    """The rule base as it stood on `today`: each scheme as in its round in force then.
+
+    This is the one place that picks rounds. The copy is the same object for every date
+    with the same rounds in force, so that caches keyed on the rule base keep working.
+    """
+    base = rules.base if rules.base is not None else rules
+    chosen = tuple(round_in_force(s, today) for s in base.schemes)
+    if all(r is None for r in chosen):
+        return base
+    return _rules_view(base, chosen)
+
+
+@lru_cache(maxsize=64)
+def _rules_view(base: RuleBase, chosen: tuple[Round | None, ...]) -> RuleBase:
+    schemes = tuple(s if r is None else _round_view(s, r) for s, r in zip(base.schemes, chosen, strict=True))
+    return RuleBase(
+        base.version,
+        base.updated,
+        base.questions,
+        schemes,
+        base.checklist_items,
+        base.sources,
+        base.alternatives,
+        base.path,
+        base,
+    )
+
+
+def scheme_on(scheme: Scheme, today: dt.date) -> Scheme:
+    """One scheme as in its round in force on `today`; a round's copy stays as it is."""
+    if scheme.round is not None or not scheme.rounds:
+        return scheme
+    r = round_in_force(scheme, today)
+    assert r is not None
+    return _round_view(scheme, r)
+
+
+def deadline_state(scheme: Scheme, today: dt.date) -> DeadlineState:
+    """The deadline of the round in force, seen from `today`; days are counted only to an
+    exact date.
+
+    * before the round's call was announced: «ikke lyst ut ennå», not passed;
     * exact date: open with days left, or passed;
     * approximate date: open (no count) up to the date, "trolig passert" for a month after
       it, then passed;
     * sources that disagree (`earliest`): open before the earliest date, "kan være
-      passert" between the two, and as above after the latest.
+      passert" between the two, and as above after the latest;
+    * no closing date («løpende») or none known: open or unknown until the round's last
+      day, if the sources give one, and «runden er over» after it.
     """
-    d = scheme.deadline
-    if d.date is None:
-        return DeadlineState(None, None, None, d.approximate, d.text, "ukjent")
+    scheme = scheme_on(scheme, today)
+    return _deadline(scheme.deadline, scheme.round, today)
+
+
+def round_deadline_state(r: Round, today: dt.date) -> DeadlineState:
+    """The deadline of one round seen from `today`, for a time line of every round."""
+    return _deadline(r.deadline, r, today)
+
+
+def _deadline(d: Deadline, r: Round | None, today: dt.date) -> DeadlineState:
+    ends = r.ends if r is not None else None
+    if r is not None and today < (r.announced or r.starts):
+        return DeadlineState(d.date, False, None, d.approximate, d.text, "ikke_lyst_ut", d.earliest, ends)
+    if d.date is None or d.rolling:
+        if ends is not None and today > ends:
+            return DeadlineState(d.date, True, None, d.approximate, d.text, "runde_over", d.earliest, ends)
+        if d.rolling:
+            return DeadlineState(d.date, False, None, d.approximate, d.text, "lopende", d.earliest, ends)
+        return DeadlineState(None, None, None, d.approximate, d.text, "ukjent", None, ends)
     if d.date < today:
         probably = d.approximate and today <= d.date + APPROXIMATE_MARGIN
         phase: DeadlinePhase = "trolig_passert" if probably else "passert"
-        return DeadlineState(d.date, True, None, d.approximate, d.text, phase, d.earliest)
+        return DeadlineState(d.date, True, None, d.approximate, d.text, phase, d.earliest, ends)
     if d.earliest is not None and d.earliest < today:
-        return DeadlineState(d.date, False, None, d.approximate, d.text, "kan_vaere_passert", d.earliest)
+        return DeadlineState(d.date, False, None, d.approximate, d.text, "kan_vaere_passert", d.earliest, ends)
     days = None if d.approximate or d.earliest is not None else (d.date - today).days
-    return DeadlineState(d.date, False, days, d.approximate, d.text, "aapen", d.earliest)
+    return DeadlineState(d.date, False, days, d.approximate, d.text, "aapen", d.earliest, ends)
 
 
 def rule_base_warnings(rules: RuleBase, today: dt.date) -> tuple[str, ...]:
     """Loud warnings about the rule base as a whole: it is old, or every deadline passed."""
+    rules = in_force(rules, today)
     out = []
     if is_stale(rules, today):
         out.append(
             f"Regelverket ble sist oppdatert {rules.updated.isoformat()}, for mer enn ett år siden. "
             "Sjekk gjeldende utlysninger hos HK-dir før dere søker."
         )
-    states = [deadline_state(s, today) for s in rules.schemes if s.deadline.date is not None]
-    if states and all(d.passed for d in states):
+    every = [deadline_state(s, today) for s in rules.schemes]
+    states = [d for d in every if d.date is not None]
+    if states and all(d.passed for d in every):
         last = max(states, key=lambda d: (d.date, not d.approximate))
         assert last.date is not None
         probably = "trolig " if any(d.phase == "trolig_passert" for d in states) else ""
@@ -192,19 +276,18 @@ def rule_base_warnings(rules: RuleBase, today: dt.date) -> tuple[str, ...]:
     return tuple(out)
 
 
-def can_act(a: Assessment, today: dt.date) -> bool:
-    """Whether a user can still act on a scheme: its deadline has not passed, or the sources
-    show a later call by `today`'s year, and the scheme funded up to that year at least
-    (`kjent_til`, where the sources give an end). A fitting scheme that fails this is listed
-    as having fitted earlier (`Result.earlier`), never as recommended."""
-    if not a.deadline.passed:
-        return True
-    later, until = a.scheme.later_call, a.scheme.known_until
-    return later is not None and later <= today.year and (until is None or today.year <= until)
+def can_act(a: Assessment) -> bool:
+    """Whether a user can still act on a scheme: the round in force has not closed. A round
+    that is not announced yet, takes applications as they come, or has no known deadline
+    counts as open; the checklist says what to find out. A fitting scheme whose last known
+    round has closed is listed as having fitted earlier (`Result.earlier`), never as
+    recommended, and never as something nobody can apply for: the sources do not know."""
+    return a.deadline.passed is not True
 
 
-def possible_schemes(rules: RuleBase, answers: Answers) -> list[Scheme]:
-    """The schemes that the answers do not rule out (status aktuell or kanskje)."""
+def possible_schemes(rules: RuleBase, answers: Answers, today: dt.date) -> list[Scheme]:
+    """The schemes that the answers do not rule out (status aktuell or kanskje) on `today`."""
+    rules = in_force(rules, today)
     kept = effective(rules, answers)
     return [s for s in rules.schemes if _status(s, kept)[0] is not Status.IKKE_AKTUELL]
 
@@ -322,6 +405,8 @@ def assess(
     for note in scheme.notes:
         if note.source not in sources:
             sources.append(note.source)
+    if scheme.round is not None and scheme.round.source not in sources:
+        sources.append(scheme.round.source)
     return Assessment(
         scheme=scheme,
         status=status,
@@ -336,9 +421,9 @@ def assess(
     )
 
 
-def _rank_key(index: int, a: Assessment) -> tuple[int, int, int, int]:
+def _rank_key(index: int, a: Assessment) -> tuple[int, int, int]:
     amount = a.scheme.funds.amount or 0
-    return (-a.score, 1 if a.deadline.passed else 0, -amount, index)
+    return (-a.score, -amount, index)
 
 
 def _recommended(assessments: Iterable[Assessment]) -> tuple[Assessment, ...]:
@@ -352,6 +437,7 @@ def evaluate(rules: RuleBase, answers: Answers, today: dt.date) -> Result:
     A scheme that fits but can no longer be acted on (`can_act`) is listed apart, as having
     fitted earlier; it gets no checklist, since there is no call to apply to.
     """
+    rules = in_force(rules, today)
     kept = effective(rules, answers)
 
     def is_open(question_id: str) -> bool:
@@ -361,7 +447,7 @@ def evaluate(rules: RuleBase, answers: Answers, today: dt.date) -> Result:
     recommended: list[Assessment] = []
     earlier: list[str] = []
     for a in _recommended(assessments):  # every fitting scheme, best first
-        if can_act(a, today):
+        if can_act(a):
             recommended.append(a)
         else:
             earlier.append(a.scheme.id)
@@ -395,12 +481,13 @@ def _worth_asking(rules: RuleBase, answers: Answers, scheme: Scheme) -> Callable
 
 
 def alternatives(rules: RuleBase, recommended: Iterable[Assessment], answers: Answers) -> tuple[Alternative, ...]:
-    """Other schemes worth a look, when no recommended scheme has an open deadline.
+    """Other schemes worth a look, when no recommended scheme has a deadline known to be open.
 
-    A user is never left with nothing: when nothing fits, or every fitting call has
-    closed, the schemes outside the rule base whose conditions the answers allow are shown.
+    A user is never left with nothing: when nothing fits, every fitting call has closed, or
+    the sources give no deadline for the round in force (so nobody knows that it is open),
+    the schemes outside the rule base whose conditions the answers allow are shown.
     """
-    if any(a.deadline.passed is not True for a in recommended):
+    if any(a.deadline.passed is False for a in recommended):
         return ()
     return tuple(alt for alt in rules.alternatives if alt.when is None or check(alt.when, answers) is not False)
 
@@ -452,12 +539,14 @@ def number_cuts(rules: RuleBase) -> Mapping[str, tuple[int, ...]]:
     return {q: tuple(sorted(v)) for q, v in cuts.items()}
 
 
-def signature(rules: RuleBase, answers: Answers) -> tuple[tuple[str, AnswerValue], ...]:
-    """A key that is equal for any two sets of answers with the same result.
+def signature(rules: RuleBase, answers: Answers, today: dt.date) -> tuple[object, ...]:
+    """A key that is equal for any two sets of answers with the same result on `today`.
 
     Skipped questions are dropped, and a number is replaced by the interval it falls in
-    between the bounds of the numeric conditions. Batch checks cache on this key.
+    between the bounds of the numeric conditions of the rounds in force. Batch checks cache
+    on this key together with the date.
     """
+    rules = in_force(rules, today)
     kept = effective(rules, answers)
     cuts = number_cuts(rules)
     key = []
@@ -465,7 +554,7 @@ def signature(rules: RuleBase, answers: Answers) -> tuple[tuple[str, AnswerValue
         if qid in cuts and isinstance(value, int) and not isinstance(value, bool):
             value = bisect_right(cuts[qid], value)
         key.append((qid, value))
-    return tuple(key)
+    return (tuple(r.id if r is not None else None for r in (s.round for s in rules.schemes)), *key)
 
 
 def _variants_of(rules: RuleBase, answers: Answers, question_id: str) -> Iterable[dict[str, AnswerValue]]:
@@ -495,16 +584,19 @@ def _outcome(rules: RuleBase, answers: Answers) -> tuple[object, ...]:
     return (tuple(a.status for a in assessments), tuple(a.scheme.id for a in recommended), steps)
 
 
-# Deadlines do not depend on answers, so any fixed date gives the same comparison.
+# Deadlines do not depend on answers, so any fixed date gives the same comparison; the
+# rounds are already chosen (`in_force`) before this is used.
 _NO_DATE = dt.date(2000, 1, 1)
 
 
-def next_question(rules: RuleBase, answers: Answers) -> Question | None:
-    """The first question, in rule-base order, whose answer could still change the outcome.
+def next_question(rules: RuleBase, answers: Answers, today: dt.date) -> Question | None:
+    """The first question, in rule-base order, whose answer could still change the outcome
+    under the rounds in force on `today`.
 
     Questions already in `answers` (including "vet ikke") are not asked again, nor are
     questions whose `naar` condition fails. None means nothing more can change.
     """
+    rules = in_force(rules, today)
     kept = effective(rules, answers)
     current = _outcome(rules, kept)
     for q in rules.questions:
@@ -554,14 +646,25 @@ def warnings(a: Assessment) -> list[str]:
     """The deadline and funds warnings for one scheme, in plain words."""
     scheme, d = a.scheme, a.deadline
     out: list[str] = []
-    if d.passed:
+    if d.phase == "runde_over":
+        label = scheme.round.label if scheme.round is not None else ""
+        out.append(f"{scheme.name}: runden {label} er over. Se «Etter fristen» ved ordningen.")
+    elif d.passed:
         probably = "trolig " if d.phase == "trolig_passert" else ""
         out.append(
             f"{scheme.name}: fristen ({d.text}) er {probably}passert. Finn den gjeldende utlysningen før dere går "
             "videre; se «Etter fristen» ved ordningen."
         )
+    elif d.phase == "ikke_lyst_ut":
+        out.append(
+            f"{scheme.name}: runden er ikke lyst ut ennå ({d.text}). Følg med på utlysningen hos "
+            f"{scheme.administrator}, og forbered dere med stegene over."
+        )
+    elif d.phase == "lopende":
+        out.append(f"{scheme.name}: {d.text}. Sjekk i utlysningen at den fortsatt er åpen.")
     elif d.date is None:
-        out.append(f"{scheme.name}: fristen er ikke kjent. Spør {scheme.administrator}.")
+        said = "" if d.text.casefold() in ("ikke kjent", "ukjent") else f" ({d.text})"
+        out.append(f"{scheme.name}: fristen er ikke kjent{said}. Spør {scheme.administrator}.")
     elif d.phase == "kan_vaere_passert":
         out.append(
             f"{scheme.name}: kildene er uenige om fristen ({d.text}), og den kan være passert. Sjekk utlysningen."
@@ -580,6 +683,10 @@ def funds_sentence(scheme: Scheme) -> str:
         if funds.amount is None:
             return f"kildene sier ikke hvor mye som ble lyst ut for {funds.year}."
         return f"utlysningen for {funds.year} var på {about}{format_nok(funds.amount)}."
+    if funds.kind == "tildelt":
+        if funds.amount is None:
+            return f"kildene sier ikke hvor mye programmet fikk for {funds.year}."
+        return f"programmet fikk {about}{format_nok(funds.amount)} for {funds.year}."
     if funds.amount is None:
         return f"kildene sier ikke hvor mye midler som var igjen for {funds.year}."
     return f"det var {about}{format_nok(funds.amount)} igjen for {funds.year}."

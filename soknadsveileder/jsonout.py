@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from . import engine
-from .model import Alternative, Assessment, DeadlineState, Note, Result, RuleBase, Scheme, Source
+from .model import Alternative, Assessment, DeadlineState, Funds, Note, Result, Round, RuleBase, Scheme, Source
 
 
 def deadline_json(d: DeadlineState) -> dict[str, Any]:
@@ -21,6 +21,22 @@ def deadline_json(d: DeadlineState) -> dict[str, Any]:
         "dager_igjen": d.days_left,
         "omtrentlig": d.approximate,
         "tekst": d.text,
+        "runden_slutter": d.ends.isoformat() if d.ends else None,
+    }
+
+
+def round_json(r: Round | None) -> dict[str, Any] | None:
+    """The round an assessment was made under, with the words that back it."""
+    if r is None:
+        return None
+    return {
+        "id": r.id,
+        "navn": r.label,
+        "fra": r.starts.isoformat(),
+        "utlyst": r.announced.isoformat() if r.announced else None,
+        "til": r.ends.isoformat() if r.ends else None,
+        "kilde": source_json(r.source),
+        "sitat": r.quote,
     }
 
 
@@ -43,12 +59,17 @@ def source_json(s: Source) -> dict[str, Any]:
 
 
 def funds_json(scheme: Scheme) -> dict[str, Any]:
-    f = scheme.funds
+    return _funds(scheme.funds)
+
+
+def _funds(f: Funds) -> dict[str, Any]:
     return {"belop": f.amount, "aar": f.year, "omtrentlig": f.approximate, "art": f.kind}
 
 
 def scheme_json(scheme: Scheme, today: dt.date, rules: RuleBase) -> dict[str, Any]:
-    """A scheme as `soknad ordninger ID` shows it, with the quotes behind its claims."""
+    """A scheme as `soknad ordninger ID` shows it on `today`: the round in force then, with
+    the quotes behind its claims, and every round as a time line."""
+    scheme = engine.scheme_on(scheme, today)
     items = [rules.checklist_items[i] for i in scheme.checklist]
     return {
         "id": scheme.id,
@@ -85,6 +106,16 @@ def scheme_json(scheme: Scheme, today: dt.date, rules: RuleBase) -> dict[str, An
             for h in scheme.history
         ],
         "merknader": [note_json(n) for n in scheme.notes],
+        "runde": round_json(scheme.round),
+        "runder": [
+            {
+                **(round_json(r) or {}),
+                "frist": deadline_json(engine.round_deadline_state(r, today)),
+                "midler": _funds(r.funds),
+                "senere": r.starts > today,
+            }
+            for r in scheme.rounds
+        ],
     }
 
 
@@ -101,6 +132,7 @@ def assessment_json(a: Assessment) -> dict[str, Any]:
         "etter_fristen": a.scheme.after_deadline if a.deadline.passed else None,
         "midler_igjen": funds_left(a.scheme),
         "midler": funds_json(a.scheme),
+        "runde": round_json(a.scheme.round),
         "poeng": a.score,
         "kilder": [source_json(s) for s in a.sources],
         "merknader": [note_json(n) for n in a.scheme.notes],

@@ -15,7 +15,19 @@ from urllib.parse import urlparse
 from . import engine
 from .claims import Claim, claims, missing_numbers
 from .describe import condition_text
-from .model import EVIDENCE_FIELDS, AllOf, AnswerValue, AnyOf, Condition, Equals, Not, OneOf, RuleBase, Status
+from .model import (
+    EVIDENCE_FIELDS,
+    AllOf,
+    AnswerValue,
+    AnyOf,
+    Condition,
+    Equals,
+    Not,
+    OneOf,
+    RuleBase,
+    Scheme,
+    Status,
+)
 from .rulebuilder import Located
 from .space import Dimension, all_conditions, answer_sets, dimensions
 
@@ -56,18 +68,30 @@ def lint(located: Located, today: dt.date | None = None) -> list[LintWarning]:
     found += _updated_too_early(located)
     found += _facts_without_evidence(located)
     found += _quotes_without_numbers(located)
+    found += _replaced_keys(located)
     return sorted(found, key=lambda w: w.line)
+
+
+def _replaced_keys(located: Located) -> Iterator[LintWarning]:
+    """`senere_utlysning` and `kjent_til` (to 2026.2) are read but do nothing: rounds do it now."""
+    for line, key in located.legacy:
+        yield LintWarning(
+            "erstattet-av-runder",
+            line,
+            f"'{key}' er erstattet av «runder» (regelverk 2026.3) og brukes ikke.",
+            "skriv hver utlysning eller periode som en runde under «runder»; se docs/vedlikehold.md",
+        )
 
 
 def _outcomes(rules: RuleBase, dims: list[Dimension], today: dt.date) -> dict[tuple[AnswerValue, ...], _Outcome]:
     """The outcome of every answer set, each distinct set of answers that count evaluated once.
 
-    Each is seen from two dates: `today`, and the day before the first deadline, when every
-    call was open. A checklist step shows only for a scheme that can be acted on, so a
-    step of a scheme whose call closed long ago still counts as shown, as it was then.
+    Each is seen from several dates: `today`, the day before the first deadline, when every
+    call was open, and the day each round was announced, so that every round counts. A
+    checklist step shows only for a scheme that can be acted on, so a step of a scheme whose
+    call closed long ago still counts as shown, as it was then.
     """
-    dated = [d for s in rules.schemes for d in (s.deadline.earliest, s.deadline.date) if d is not None]
-    dates = (min(dated) - dt.timedelta(days=1), today) if dated else (today,)
+    dates = _dates(rules, today)
     by_effective: dict[tuple[tuple[str, AnswerValue], ...], _Outcome] = {}
     out = {}
     for answers in answer_sets(dims):
@@ -77,13 +101,34 @@ def _outcomes(rules: RuleBase, dims: list[Dimension], today: dt.date) -> dict[tu
         if outcome is None:
             results = [engine.evaluate(rules, kept, when) for when in dates]
             outcome = by_effective[key] = _Outcome(
-                tuple(a.status for a in results[-1].assessments),
+                tuple(
+                    _best(a.status for a in column) for column in zip(*(r.assessments for r in results), strict=True)
+                ),
                 tuple(sid for r in results for sid in (*r.recommended, "|")),
                 tuple(e.item for r in results for e in r.checklist if e.item),
                 tuple(a.id for r in results for a in r.alternatives),
             )
         out[tuple(answers.values())] = outcome
     return out
+
+
+def _dates(rules: RuleBase, today: dt.date) -> tuple[dt.date, ...]:
+    """`today`, the day before the first deadline, and the day each round opened."""
+    schemes = [s.in_round(r) for s in rules.schemes for r in s.rounds] or list(rules.schemes)
+    schemes += [s for s in rules.schemes if not s.rounds]
+    dated = [d for s in schemes for d in (s.deadline.earliest, s.deadline.date) if d is not None]
+    opened = {r.announced or r.starts for s in rules.schemes for r in s.rounds}
+    first = {min(dated) - dt.timedelta(days=1)} if dated else set()
+    return (*tuple(sorted(first | opened)), today)
+
+
+def _best(statuses: Iterator[Status]) -> Status:
+    """The status a scheme reaches at best over the dates: aktuell before kanskje."""
+    seen = set(statuses)
+    for s in (Status.AKTUELL, Status.KANSKJE):
+        if s in seen:
+            return s
+    return Status.IKKE_AKTUELL
 
 
 def _never_aktuell(located: Located, outcomes: dict[tuple[AnswerValue, ...], _Outcome]) -> Iterator[LintWarning]:
@@ -236,17 +281,21 @@ def _updated_too_early(located: Located) -> Iterator[LintWarning]:
 
 
 def _facts_without_evidence(located: Located) -> Iterator[LintWarning]:
-    """Every fact of a scheme that a user reads has a `belegg` with a quote."""
+    """Every fact of a scheme that a user reads has a `belegg` with a quote, in every round."""
     for scheme in located.rules.schemes:
-        backed = {e.field for e in scheme.evidence}
-        for field in EVIDENCE_FIELDS:
-            if field not in backed:
-                yield LintWarning(
-                    "uten-belegg",
-                    located.line(scheme),
-                    f"Ordningen «{scheme.name}» har ikke belegg for '{field}'.",
-                    f"legg til et belegg med «gjelder: {field}», en kilde og et sitat som støtter teksten",
-                )
+        views: list[tuple[Scheme, str, object]] = [
+            (scheme.in_round(r), f" i runden «{r.label}»", r) for r in scheme.rounds
+        ]
+        for view, where, part in views or [(scheme, "", scheme)]:
+            backed = {e.field for e in view.evidence}
+            for field in EVIDENCE_FIELDS:
+                if field not in backed:
+                    yield LintWarning(
+                        "uten-belegg",
+                        located.line(part),
+                        f"Ordningen «{scheme.name}» har ikke belegg for '{field}'{where}.",
+                        f"legg til et belegg med «gjelder: {field}», en kilde og et sitat som støtter teksten",
+                    )
 
 
 def _quotes_without_numbers(located: Located) -> Iterator[LintWarning]:
@@ -284,7 +333,8 @@ def _unclear_never_applies(located: Located, dims: list[Dimension]) -> Iterator[
     kept_sets = {tuple(engine.effective(rules, a).items()) for a in answer_sets(dims)}
     answer_list = [dict(k) for k in kept_sets]
     for scheme in rules.schemes:
-        for criterion in scheme.criteria:
+        every = [*scheme.criteria, *(c for r in scheme.rounds for c in r.criteria)]
+        for criterion in every:
             for unclear in criterion.unclear:
                 if not any(
                     engine.check(criterion.condition, a) is False and engine.check(unclear.when, a) is True

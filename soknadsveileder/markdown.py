@@ -22,6 +22,7 @@ from .texts import (
     note_line,
     nothing_fits,
     question_texts,
+    round_line,
     short_citation,
 )
 
@@ -29,7 +30,9 @@ _PREFIX = {"steg": "- [ ] ", "advarsel": "- **Advarsel:** ", "kilde": "- Kilde: 
 
 
 def _details(a: Assessment, today_year: int) -> list[str]:
-    out = [f"- Frist: {deadline_text(a.deadline)}"]
+    shown = round_line(a.scheme)
+    out = [f"- {shown}"] if shown is not None else []
+    out.append(f"- Frist: {deadline_text(a.deadline)}")
     if a.deadline.passed:
         out.append(f"- Etter fristen: {a.scheme.after_deadline}")
     out += [f"- Midler: {funds_text(a.scheme)}", f"- Hvem søker: {a.scheme.applicant_text}"]

@@ -35,9 +35,10 @@ APPLICANT_TYPES: Mapping[str, str] = {
     "annen": "Annen tilbyder",
 }
 
-FundsKind: TypeAlias = Literal["igjen", "lyst_ut"]
-#: What a funds figure is: money left of a year's budget, or the sum a call announced.
-FUNDS_KINDS: Mapping[str, str] = {"igjen": "igjen", "lyst_ut": "lyst ut"}
+FundsKind: TypeAlias = Literal["igjen", "lyst_ut", "tildelt"]
+#: What a funds figure is: money left of a year's budget, the sum a call announced, or the
+#: sum a programme was granted for a year.
+FUNDS_KINDS: Mapping[str, str] = {"igjen": "igjen", "lyst_ut": "lyst ut", "tildelt": "tildelt"}
 
 
 @record(eq=False)
@@ -280,7 +281,8 @@ class RankRule:
 
 @record
 class Funds:
-    """Money in a year: left of a budget (igjen) or announced in a call (lyst_ut)."""
+    """Money in a year: left of a budget (igjen), announced in a call (lyst_ut), or granted
+    to the programme (tildelt)."""
 
     amount: int | None  # NOK; None when the sources do not say
     year: int
@@ -300,6 +302,7 @@ class Deadline:
     approximate: bool
     text: str
     earliest: dt.date | None = None
+    rolling: bool = False  # `lopende`: applications are taken as they come, with no closing date
 
 
 @record(eq=False)
@@ -358,13 +361,91 @@ class Scheme:
     ranking: tuple[RankRule, ...] = ()
     notes: tuple[Note, ...] = ()
     evidence: tuple[Evidence, ...] = ()  # `belegg`: the sources of the facts above
-    # `senere_utlysning`: the year of the latest call after `deadline` that the history
-    # shows, or None. A scheme that fits, whose deadline has passed and that has no later
-    # call known on the date of the result, is no longer recommended (`Result.earlier`).
-    later_call: int | None = None
-    # `kjent_til`: the last year the sources show the scheme funded or open, if they say. From
-    # the year after it, no open call is known, and the scheme is no longer recommended.
-    known_until: int | None = None
+    # `runder`: the scheme's rounds, oldest first. The engine evaluates the round in force on
+    # the date (`engine.in_force`), as a copy of the scheme with the round's facts in place.
+    rounds: tuple[Round, ...] = ()
+    round: Round | None = None  # the round this copy of the scheme is for; None for the scheme itself
+    _base: Scheme | None = None  # for a round's copy: the scheme itself
+
+    def in_round(self, r: Round) -> Scheme:
+        """The scheme as it was in one of its rounds.
+
+        Rounds build on each other, oldest first: each round's facts, conditions, checklist,
+        ranking and notes replace what held before it, and the rest carries on from the
+        round before (and, before the first, from the scheme itself).
+        """
+        view = self.base_of()
+        for each in self.rounds:
+            view = view._apply(each)
+            if each is r:
+                return view
+        raise ValueError(f"runden {r.id} hører ikke til {self.id}")
+
+    def base_of(self) -> Scheme:
+        """The scheme as the rule base declares it, before any round."""
+        return self._base if self._base is not None else self
+
+    def _apply(self, r: Round) -> Scheme:
+        replaced = {c.id: c for c in r.criteria}
+        fields = set(r.fields)
+        evidence = tuple(e for e in self.evidence if e.field not in fields) + r.evidence
+        return Scheme(
+            id=self.id,
+            name=self.name,
+            description=r.description if r.description is not None else self.description,
+            administrator=self.administrator,
+            applicant_types=r.applicant[0] if r.applicant is not None else self.applicant_types,
+            applicant_text=r.applicant[1] if r.applicant is not None else self.applicant_text,
+            for_whom=r.for_whom if r.for_whom is not None else self.for_whom,
+            nkr_levels=r.levels[0] if r.levels is not None else self.nkr_levels,
+            level_text=r.levels[1] if r.levels is not None else self.level_text,
+            funds=r.funds,
+            deadline=r.deadline,
+            criteria=tuple(replaced.get(c.id, c) for c in self.criteria),
+            checklist=r.checklist if r.checklist is not None else self.checklist,
+            sources=self.sources,
+            history=self.history,
+            after_deadline=r.after_deadline if r.after_deadline is not None else self.after_deadline,
+            ranking=r.ranking if r.ranking is not None else self.ranking,
+            notes=r.notes if r.notes is not None else self.notes,
+            evidence=evidence,
+            rounds=self.rounds,
+            round=r,
+            _base=self.base_of(),
+        )
+
+
+@record(eq=False)
+class Round:
+    """One round of a scheme (`runder`): a call or a funding period, and what held in it.
+
+    A round is in force from `starts` until the next round starts. `announced` is the day
+    its call was published, when that came later than `starts`: until then the deadline
+    reads «ikke lyst ut ennå». `ends` is the last day of its period, when the sources give
+    one; after the end of the last round, no round is known to be in force. Every field
+    below `quote` is None (or empty) where the round keeps what the scheme says.
+    """
+
+    id: str
+    label: str  # `navn`: «høsten 2021», «2024–2027»
+    starts: dt.date
+    funds: Funds
+    deadline: Deadline
+    source: Source
+    quote: str
+    announced: dt.date | None = None
+    ends: dt.date | None = None
+    description: str | None = None
+    applicant: tuple[tuple[str, ...], str] | None = None
+    for_whom: str | None = None
+    levels: tuple[tuple[int, ...], str] | None = None
+    after_deadline: str | None = None
+    criteria: tuple[Criterion, ...] = ()  # replace the scheme's criteria with the same id
+    checklist: tuple[str, ...] | None = None
+    ranking: tuple[RankRule, ...] | None = None
+    notes: tuple[Note, ...] | None = None
+    evidence: tuple[Evidence, ...] = ()
+    fields: tuple[str, ...] = ()  # the `EVIDENCE_FIELDS` this round sets itself
 
 
 @record(eq=False)  # hashed by identity, so per-rule-base work can be cached
@@ -379,6 +460,8 @@ class RuleBase:
     sources: Mapping[str, Source]
     alternatives: tuple[Alternative, ...] = ()
     path: Path | None = None
+    # For a copy made by `engine.in_force`: the rule base as loaded, with every round.
+    base: RuleBase | None = None
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -402,7 +485,9 @@ class Status(StrEnum):
     IKKE_AKTUELL = "ikke_aktuell"
 
 
-DeadlinePhase: TypeAlias = Literal["aapen", "kan_vaere_passert", "trolig_passert", "passert", "ukjent"]
+DeadlinePhase: TypeAlias = Literal[
+    "aapen", "lopende", "ikke_lyst_ut", "kan_vaere_passert", "trolig_passert", "passert", "runde_over", "ukjent"
+]
 
 
 @dataclass(frozen=True)
@@ -421,6 +506,7 @@ class DeadlineState:
     text: str
     phase: DeadlinePhase = "ukjent"
     earliest: dt.date | None = None
+    ends: dt.date | None = None  # the last day of the round, for «runde_over»
 
 
 @dataclass(frozen=True, eq=False)

@@ -11,6 +11,7 @@ nowhere else. Every answer goes through `answers.parse_value`, the same validati
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import logging
 import os
@@ -440,14 +441,15 @@ def prune(rules: RuleBase, answers: dict[str, AnswerValue]) -> None:
         del answers[key]
 
 
-def fill(rules: RuleBase, answers: dict[str, AnswerValue]) -> None:
+def fill(rules: RuleBase, answers: dict[str, AnswerValue], today: dt.date) -> None:
     """Ask, in rule-base order, each question whose answer can still change the outcome."""
-    while (question := engine.next_question(rules, answers)) is not None:
+    while (question := engine.next_question(rules, answers, today)) is not None:
         answers[question.id] = ask(question)
 
 
-def collect(rules: RuleBase, given: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
-    """Run the whole questionnaire: ask, review, change, until the user is satisfied.
+def collect(rules: RuleBase, given: Mapping[str, AnswerValue], today: dt.date) -> dict[str, AnswerValue]:
+    """Run the whole questionnaire on `today`'s rounds: ask, review, change, until the user
+    is satisfied.
 
     Answers in `given` (from ``--svar``) are not asked again, but can be changed in review.
     """
@@ -458,7 +460,7 @@ def collect(rules: RuleBase, given: Mapping[str, AnswerValue]) -> dict[str, Answ
         say("Ctrl-C avbryter.\n", "fg:ansibrightblack")
         prune(rules, answers)
         while True:
-            fill(rules, answers)
+            fill(rules, answers, today)
             change = review(rules, answers)
             if change is None:
                 return answers

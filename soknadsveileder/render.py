@@ -38,6 +38,8 @@ from .texts import (
     note_line,
     nothing_fits,
     question_texts,
+    round_line,
+    round_lines,
     short_citation,
 )
 
@@ -160,6 +162,10 @@ def bullets(rows: Iterable[tuple[str, str]]) -> Table:
 def deadline_short(d: DeadlineState) -> str:
     """Two short lines for the table: the date, and how it stands (days only to an exact date)."""
     if d.date is None:
+        if d.phase == "runde_over":
+            return f"ukjent\n[red]{deadline_phase(d)}[/red]"
+        if d.phase in ("ikke_lyst_ut", "lopende"):
+            return f"ukjent\n[green]{deadline_phase(d)}[/green]"
         return "ukjent"
     date = ("ca. " if d.approximate else "") + d.date.strftime("%d.%m.%Y")
     if d.earliest is not None:
@@ -167,7 +173,7 @@ def deadline_short(d: DeadlineState) -> str:
     phase = deadline_phase(d)
     if d.passed:
         return f"{date}\n[red]{phase}[/red]"
-    if d.phase == "kan_vaere_passert":
+    if d.phase in ("kan_vaere_passert", "ikke_lyst_ut"):
         return f"{date}\n[yellow]{phase}[/yellow]"
     if d.days_left is None:
         return f"{date}\n[green]åpen[/green]"
@@ -204,6 +210,8 @@ def schemes_table(console: Console, rules: RuleBase, schemes: Iterable[Scheme], 
     for s in schemes:
         d = engine.deadline_state(s, today)
         lines = [Text(s.name, style="bold"), Text(s.for_whom), Text("Søker: " + applicant_labels(s), style="italic")]
+        if s.round is not None:
+            lines.append(Text(f"Runde: {s.round.label}"))
         if s.notes:
             some = (
                 "merknader: soknad ordninger ID viser dem"
@@ -237,7 +245,8 @@ def schemes_list(console: Console, schemes: Iterable[Scheme], today: dt.date) ->
         d = engine.deadline_state(s, today)
         console.print(Text(s.name, style="bold"))
         console.print(_id_line(s))
-        rows = [
+        rows = [("", f"Runde: {esc(s.round.label)}")] if s.round is not None else []
+        rows += [
             ("", f"For: {esc(s.for_whom)}"),
             ("", f"Nivå: {nkr_text(s.nkr_levels)}"),
             ("", f"Søker: {esc(applicant_labels(s))}"),
@@ -265,6 +274,10 @@ def scheme_detail(console: Console, rules: RuleBase, scheme: Scheme, today: dt.d
         f"[bold]Midler:[/bold] {esc(funds_text(scheme))}",
         f"[bold]Frist:[/bold] {esc(deadline_text(d))}",
     ]
+    shown = round_line(scheme)
+    if shown is not None:
+        lines.insert(4, esc(shown))
+        lines.insert(5, "")
     if d.passed:
         lines.append(f"[bold]Etter fristen:[/bold] {esc(scheme.after_deadline)}")
     console.print(Panel("\n".join(lines), expand=False))
@@ -293,6 +306,9 @@ def scheme_detail(console: Console, rules: RuleBase, scheme: Scheme, today: dt.d
             for i in items
         )
     )
+    if scheme.rounds:
+        console.print("[bold]Runder[/bold]")
+        console.print(bullets(("→" if r is scheme.round else "•", esc(line)) for r, line in round_lines(scheme, today)))
     console.print("[bold]Historikk[/bold]")
     console.print(
         bullets(
@@ -320,7 +336,9 @@ def scheme_detail(console: Console, rules: RuleBase, scheme: Scheme, today: dt.d
 
 def _facts(a: Assessment, today: dt.date, refs: References) -> list[tuple[str, str]]:
     """Deadline, what came after it, funds, applicant, notes and sources of one scheme."""
-    rows = [("", f"Frist: {esc(deadline_text(a.deadline))}")]
+    shown = round_line(a.scheme)
+    rows = [("", esc(shown))] if shown is not None else []
+    rows.append(("", f"Frist: {esc(deadline_text(a.deadline))}"))
     if a.deadline.passed:
         rows.append(("", f"Etter fristen: {esc(a.scheme.after_deadline)}"))
     rows += [("", f"Midler: {esc(funds_text(a.scheme))}"), ("", f"Hvem søker: {esc(a.scheme.applicant_text)}")]

@@ -10,6 +10,8 @@ those. A condition without a source is an error, not a warning.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,6 +44,7 @@ from .model import (
     Question,
     QuestionType,
     RankRule,
+    Round,
     RuleBase,
     Scheme,
     Source,
@@ -51,11 +54,22 @@ from .problems import Issue, RuleBaseError
 from .yamlfields import Fields, NodeReader, in_words, join
 from .yamlsafe import compose, keys, refused_tags
 
+_ROUND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 RESERVED_IDS = frozenset({"id", "navn", "svar", "regelverk", "dato", "nr"})
 _TOP_KEYS = ("versjon", "oppdatert", "kilder", "sporsmal", "sjekkpunkter", "ordninger")
 _MIN_YEAR, _MAX_YEAR = 1990, 2100
 
 T = TypeVar("T")
+
+
+@dataclass
+class _Facts:
+    description: str | None
+    applicant: tuple[tuple[str, ...], str] | None
+    for_whom: str | None
+    levels: tuple[tuple[int, ...], str] | None
+    funds: Funds | None
+    deadline: Deadline | None
 
 
 class _Builder(NodeReader):
@@ -68,6 +82,7 @@ class _Builder(NodeReader):
         self.broken_sources: set[str] = set()  # ids of sources with errors of their own
         self.broken_items: set[str] = set()  # ids of checklist items with errors of their own
         self.updated_line = 1
+        self.legacy: list[tuple[int, str]] = []  # (line, key) of keys from before «runder»
 
     def rule_base(self, root: Node | None, path: Path | None) -> RuleBase | None:
         if root is None:
@@ -438,42 +453,45 @@ class _Builder(NodeReader):
             "soker",
             "for_hvem",
             "nivaa",
-            "midler",
-            "frist",
             "vilkaar",
             "sjekkliste",
             "kilder",
             "historikk",
             "etter_fristen",
         )
-        f = self.mapping(node, path, required, ("rangering", "merknader", "belegg", "senere_utlysning", "kjent_til"))
+        optional = ("midler", "frist", "runder", "rangering", "merknader", "belegg", "senere_utlysning", "kjent_til")
+        f = self.mapping(node, path, required, optional)
         if f is None:
             return None
+        for old in ("senere_utlysning", "kjent_til"):
+            if old in f:  # read, so that an older file can still be compared; `valider` warns
+                self.legacy.append((f[old][0].start_mark.line + 1, old))
+        if "runder" in f:
+            for key in ("midler", "frist"):
+                if key in f:
+                    self.error(
+                        f[key][0],
+                        join(path, key),
+                        f"'{key}' står i hver runde når ordningen har «runder».",
+                        f"flytt '{key}' inn i runden den gjelder",
+                    )
+        else:
+            for key in ("midler", "frist"):
+                if key not in f:
+                    self.error(node, path, f"Mangler nøkkelen '{key}'.", "eller skriv ordningens runder under «runder»")
 
         def get(key: str, build: Callable[[Node, str], T | None]) -> T | None:
             return build(f[key][1], join(path, key)) if key in f else None
 
         sid = get("id", self.ident)
         name = get("navn", self.text)
-        description = get("beskrivelse", self.text)
         administrator = get("forvalter", self.text)
-        applicant = get("soker", self.applicant)
-        for_whom = get("for_hvem", self.text)
-        level = get("nivaa", self.level)
-        funds = get("midler", self.funds)
-        deadline = get("frist", self.deadline)
-        for key, part in (("midler", funds), ("frist", deadline)):
-            if part is not None:  # a warning about the funds or the deadline points at them
-                self.lines[id(part)] = f[key][0].start_mark.line + 1
+        facts = self.facts(f, path)
         own = get("kilder", self.source_refs)
         criteria = history = None
         if own is not None:
             if "vilkaar" in f:
-                located = self.located(
-                    f["vilkaar"][1], join(path, "vilkaar"), lambda n, p: self.criterion(n, p, own), non_empty=True
-                )
-                self.unique([(c.id, n, f"{p}.id") for c, n, p in located], "Vilkåret")
-                criteria = [c for c, _, _ in located]
+                criteria = [c for c, _, _ in self.criteria(f, path, own)]
             history = get(
                 "historikk", lambda n, p: self.items(n, p, lambda n2, p2: self.history(n2, p2, own), non_empty=True)
             )
@@ -486,32 +504,22 @@ class _Builder(NodeReader):
             ranking = get("rangering", lambda n, p: self.items(n, p, lambda n2, p2: self.rank_rule(n2, p2, own))) or []
             notes = get("merknader", lambda n, p: self.items(n, p, lambda n2, p2: self.note(n2, p2, own))) or []
             evidence = get("belegg", lambda n, p: self.items(n, p, lambda n2, p2: self.evidence(n2, p2, own))) or []
-        later_call = known_until = None
-        if "senere_utlysning" in f:
-            later_call = self.integer(
-                f["senere_utlysning"][1], join(path, "senere_utlysning"), minimum=_MIN_YEAR, maximum=_MAX_YEAR
-            )
-        if "kjent_til" in f:
-            node_until = f["kjent_til"][1]
-            known_until = self.integer(node_until, join(path, "kjent_til"), minimum=_MIN_YEAR, maximum=_MAX_YEAR)
-            if known_until is not None and (later_call is None or known_until < later_call):
-                hint = "«kjent_til» er det siste året kildene viser ordningen, og hører sammen med «senere_utlysning»"
-                self.error(
-                    node_until,
-                    join(path, "kjent_til"),
-                    "'kjent_til' må stå sammen med og ikke før 'senere_utlysning'.",
-                    hint,
-                )
+        rounds: list[Round] = []
+        if "runder" in f and own is not None:
+            criterion_ids = {c.id for c in criteria or []}
+            rounds = self.rounds(f["runder"][1], join(path, "runder"), own, items, criterion_ids)
+        if "runder" in f and rounds:
+            facts.funds, facts.deadline = rounds[0].funds, rounds[0].deadline
         if (
             sid is None
             or name is None
-            or description is None
+            or facts.description is None
             or administrator is None
-            or applicant is None
-            or for_whom is None
-            or level is None
-            or funds is None
-            or deadline is None
+            or facts.applicant is None
+            or facts.for_whom is None
+            or facts.levels is None
+            or facts.funds is None
+            or facts.deadline is None
             or own is None
             or criteria is None
             or history is None
@@ -522,15 +530,15 @@ class _Builder(NodeReader):
         return Scheme(
             id=sid,
             name=name,
-            description=description,
+            description=facts.description,
             administrator=administrator,
-            applicant_types=applicant[0],
-            applicant_text=applicant[1],
-            for_whom=for_whom,
-            nkr_levels=level[0],
-            level_text=level[1],
-            funds=funds,
-            deadline=deadline,
+            applicant_types=facts.applicant[0],
+            applicant_text=facts.applicant[1],
+            for_whom=facts.for_whom,
+            nkr_levels=facts.levels[0],
+            level_text=facts.levels[1],
+            funds=facts.funds,
+            deadline=facts.deadline,
             criteria=tuple(criteria),
             checklist=checklist,
             sources=tuple(own.values()),
@@ -539,9 +547,227 @@ class _Builder(NodeReader):
             ranking=tuple(ranking),
             notes=tuple(notes),
             evidence=tuple(evidence),
-            later_call=later_call,
-            known_until=known_until,
+            rounds=tuple(rounds),
         )
+
+    # What a scheme and a round both say
+
+    def facts(self, f: Fields, path: str) -> _Facts:
+        """The facts a scheme and a round both have: each None where missing or broken."""
+
+        def get(key: str, build: Callable[[Node, str], T | None]) -> T | None:
+            return build(f[key][1], join(path, key)) if key in f else None
+
+        facts = _Facts(
+            description=get("beskrivelse", self.text),
+            applicant=get("soker", self.applicant),
+            for_whom=get("for_hvem", self.text),
+            levels=get("nivaa", self.level),
+            funds=get("midler", self.funds),
+            deadline=get("frist", self.deadline),
+        )
+        for key, part in (("midler", facts.funds), ("frist", facts.deadline)):
+            if part is not None:  # a warning about the funds or the deadline points at them
+                self.lines[id(part)] = f[key][0].start_mark.line + 1
+        return facts
+
+    def criteria(self, f: Fields, path: str, own: Mapping[str, Source]) -> list[tuple[Criterion, Node, str]]:
+        """The conditions under «vilkaar», each id once, with the node and path of each."""
+        located = self.located(
+            f["vilkaar"][1], join(path, "vilkaar"), lambda n, p: self.criterion(n, p, own), non_empty=True
+        )
+        self.unique([(c.id, n, f"{p}.id") for c, n, p in located], "Vilkåret")
+        return located
+
+    # Rounds
+
+    def rounds(
+        self,
+        node: Node,
+        path: str,
+        own: Mapping[str, Source],
+        items: dict[str, ChecklistItem],
+        criterion_ids: set[str],
+    ) -> list[Round]:
+        """The rounds, oldest first, none overlapping another; empty on any error."""
+        located = self.located(node, path, lambda n, p: self.round(n, p, own, items, criterion_ids), non_empty=True)
+        self.unique([(r.id, n, f"{p}.id") for r, n, p in located], "Runden")
+        ok = isinstance(node, SequenceNode) and len(located) == len(node.value)
+        for (before, _, _), (after, n, p) in itertools.pairwise(located):
+            if after.starts <= before.starts:
+                self.error(
+                    n,
+                    join(p, "fra"),
+                    f"Runden '{after.id}' starter {after.starts.isoformat()}, ikke etter runden før den "
+                    f"('{before.id}', {before.starts.isoformat()}).",
+                    "skriv rundene i rekkefølge, den eldste først, hver med sin egen startdato",
+                )
+                ok = False
+            elif before.ends is not None and after.starts <= before.ends:
+                self.error(
+                    n,
+                    join(p, "fra"),
+                    f"Runden '{after.id}' starter {after.starts.isoformat()}, før runden '{before.id}' "
+                    f"er over ({before.ends.isoformat()}). Rundene overlapper.",
+                    f"la '{after.id}' starte etter {before.ends.isoformat()}, eller flytt «til» i '{before.id}'",
+                )
+                ok = False
+        return [r for r, _, _ in located] if ok else []
+
+    def round(
+        self,
+        node: Node,
+        path: str,
+        own: Mapping[str, Source],
+        items: dict[str, ChecklistItem],
+        criterion_ids: set[str],
+    ) -> Round | None:
+        required = ("id", "navn", "fra", "kilde", "sitat", "frist", "midler")
+        optional = (
+            "utlyst",
+            "til",
+            "beskrivelse",
+            "soker",
+            "for_hvem",
+            "nivaa",
+            "etter_fristen",
+            "vilkaar",
+            "sjekkliste",
+            "rangering",
+            "merknader",
+            "belegg",
+        )
+        f = self.mapping(node, path, required, optional)
+        if f is None or len(f.keys() & {"id", "navn", "fra", "frist", "midler"}) < 5:
+            return None
+
+        def get(key: str, build: Callable[[Node, str], T | None]) -> T | None:
+            return build(f[key][1], join(path, key)) if key in f else None
+
+        rid = get("id", self.round_ident)
+        label = get("navn", self.text)
+        starts = get("fra", self.date)
+        announced = get("utlyst", self.date)
+        ends = get("til", self.date)
+        cited = self.cited(f, path, own)
+        facts = self.facts(f, path)
+        after = get("etter_fristen", self.text)
+        criteria: list[Criterion] = []
+        if "vilkaar" in f:
+            for c, n, p in self.criteria(f, path, own):
+                if c.id not in criterion_ids:
+                    self.error(
+                        n,
+                        join(p, "id"),
+                        f"Runden endrer vilkåret '{c.id}', men ordningen har ikke et slikt vilkår.",
+                        self.suggest(c.id, sorted(criterion_ids), "vilkårene i ordningen"),
+                    )
+                else:
+                    criteria.append(c)
+        checklist = get("sjekkliste", lambda n, p: self.checklist_refs(n, p, items))
+        ranking = (
+            get("rangering", lambda n, p: self.items(n, p, lambda n2, p2: self.rank_rule(n2, p2, own)))
+            if "rangering" in f
+            else None
+        )
+        notes = (
+            get("merknader", lambda n, p: self.items(n, p, lambda n2, p2: self.note(n2, p2, own)))
+            if "merknader" in f
+            else None
+        )
+        evidence = get("belegg", lambda n, p: self.items(n, p, lambda n2, p2: self.evidence(n2, p2, own))) or []
+        fields = tuple(
+            k for k in ("beskrivelse", "soker", "for_hvem", "nivaa", "midler", "frist", "etter_fristen") if k in f
+        )
+        backed = {e.field for e in evidence}
+        for key in fields:
+            if key not in backed:
+                self.error(
+                    f[key][0],
+                    join(path, key),
+                    f"Runden '{rid or label}' sier noe om '{key}' uten belegg for det.",
+                    f"legg til et belegg med «gjelder: {key}», en kilde og ordene i kilden under «belegg» i runden",
+                )
+        for e in evidence:
+            if e.field not in fields:
+                self.error(
+                    node,
+                    join(path, "belegg"),
+                    f"Runden '{rid or label}' har belegg for '{e.field}', men setter ikke '{e.field}' selv.",
+                    f"skriv '{e.field}' i runden, eller flytt belegget til ordningen",
+                )
+        if starts is not None and announced is not None and announced < starts:
+            self.error(
+                f["utlyst"][1],
+                join(path, "utlyst"),
+                "'utlyst' kan ikke være før 'fra'.",
+                "«fra» er dagen runden gjelder fra; «utlyst» er dagen utlysningen kom, samme dag eller senere",
+            )
+            return None
+        if starts is not None and ends is not None and ends < starts:
+            self.error(f["til"][1], join(path, "til"), "'til' kan ikke være før 'fra'.", "«til» er rundens siste dag")
+            return None
+        if (
+            facts.deadline is not None
+            and starts is not None
+            and facts.deadline.date is not None
+            and facts.deadline.date < starts
+        ):
+            self.error(
+                f["frist"][1],
+                join(path, "frist"),
+                f"Fristen {facts.deadline.date.isoformat()} er før runden starter ({starts.isoformat()}).",
+                "en runde gjelder fra «fra» til fristen; flytt «fra» tilbake eller rett fristen",
+            )
+            return None
+        if (
+            rid is None
+            or label is None
+            or starts is None
+            or cited is None
+            or facts.funds is None
+            or facts.deadline is None
+            or ("utlyst" in f and announced is None)
+            or ("til" in f and ends is None)
+            or ("beskrivelse" in f and facts.description is None)
+            or ("soker" in f and facts.applicant is None)
+            or ("for_hvem" in f and facts.for_whom is None)
+            or ("nivaa" in f and facts.levels is None)
+            or ("etter_fristen" in f and after is None)
+            or ("sjekkliste" in f and checklist is None)
+        ):
+            return None
+        return Round(
+            id=rid,
+            label=label,
+            starts=starts,
+            funds=facts.funds,
+            deadline=facts.deadline,
+            source=cited[0],
+            quote=cited[1],
+            announced=announced,
+            ends=ends,
+            description=facts.description,
+            applicant=facts.applicant,
+            for_whom=facts.for_whom,
+            levels=facts.levels,
+            after_deadline=after,
+            criteria=tuple(criteria),
+            checklist=checklist,
+            ranking=tuple(ranking) if ranking is not None else None,
+            notes=tuple(notes) if notes is not None else None,
+            evidence=tuple(evidence),
+            fields=fields,
+        )
+
+    def round_ident(self, node: Node, path: str) -> str | None:
+        """A round's id: like other ids, but it may start with a year («2024-2027»)."""
+        value = self.text(node, path)
+        if value is not None and not _ROUND_ID.match(value):
+            hint = "bruk små bokstaver a–z, sifre, - og _ (ikke æ, ø, å), for eksempel 2021-host eller 2024-2027"
+            self.error(node, path, f"Ugyldig id '{value}'.", hint)
+            return None
+        return value
 
     def source_refs(self, node: Node, path: str) -> dict[str, Source] | None:
         located = self.located(node, path, self.source_ref, non_empty=True)
@@ -586,18 +812,31 @@ class _Builder(NodeReader):
         approximate = self.boolean(f["omtrentlig"][1], join(path, "omtrentlig"))
         kind = self.text(f["art"][1], join(path, "art"))
         if kind is not None and kind not in FUNDS_KINDS:
-            hint = "igjen: det som var igjen av årets midler; lyst_ut: det en utlysning lyste ut"
+            hint = (
+                "igjen: det som var igjen av årets midler; lyst_ut: det en utlysning lyste ut; "
+                "tildelt: det programmet fikk tildelt det året"
+            )
             self.error(f["art"][1], join(path, "art"), f"Ukjent art '{kind}'.", hint)
             return None
         if (amount is None and not self.is_null(amount_node)) or year is None or approximate is None or kind is None:
             return None
-        funds_kind: FundsKind = "lyst_ut" if kind == "lyst_ut" else "igjen"
+        funds_kind: FundsKind = "lyst_ut" if kind == "lyst_ut" else "tildelt" if kind == "tildelt" else "igjen"
         return Funds(amount, year, approximate, funds_kind)
 
     def deadline(self, node: Node, path: str) -> Deadline | None:
-        f = self.mapping(node, path, ("dato", "omtrentlig", "tekst"), ("tidligst",))
+        f = self.mapping(node, path, ("dato", "omtrentlig", "tekst"), ("tidligst", "lopende"))
         if f is None or len(f.keys() & {"dato", "omtrentlig", "tekst"}) < 3:
             return None
+        rolling = False
+        if "lopende" in f:
+            rolling_value = self.boolean(f["lopende"][1], join(path, "lopende"))
+            if rolling_value is None:
+                return None
+            rolling = rolling_value
+            if rolling and not self.is_null(f["dato"][1]):
+                hint = "«lopende: true» betyr at søknader tas imot fortløpende, uten frist; skriv «dato: null»"
+                self.error(f["lopende"][1], join(path, "lopende"), "En løpende frist har ingen dato.", hint)
+                return None
         date_node = f["dato"][1]
         date = None if self.is_null(date_node) else self.date(date_node, join(path, "dato"))
         # Every field is read before giving up, so all their mistakes are told in one run.
@@ -616,7 +855,7 @@ class _Builder(NodeReader):
                 return None
         if approximate is None or text is None:
             return None
-        return Deadline(date, approximate, text, earliest)
+        return Deadline(date, approximate, text, earliest, rolling)
 
     def criterion(self, node: Node, path: str, own: Mapping[str, Source]) -> Criterion | None:
         required = ("id", "kilde", "sitat", "hvis", "oppfylt", "ikke_oppfylt", "krav")
@@ -753,6 +992,7 @@ class Located:
     rules: RuleBase
     lines: dict[int, int]  # id(part) -> line
     updated_line: int
+    legacy: tuple[tuple[int, str], ...] = ()  # (line, key) of keys replaced by «runder»
 
     def line(self, part: object) -> int:
         return self.lines.get(id(part), 1)
@@ -765,4 +1005,4 @@ def build_located(text: str, name: str, path: Path | None = None) -> Located:
     if builder.issues or rules is None:
         issues = [replace(i, path=in_words(root, i.path)) for i in builder.issues]
         raise RuleBaseError(issues or [Issue(name, 1, "", "Regelverket er ufullstendig.")])
-    return Located(rules, builder.lines, builder.updated_line)
+    return Located(rules, builder.lines, builder.updated_line, tuple(builder.legacy))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
-from .model import Question, RuleBase, Status
+from .model import FUNDS_KINDS, DeadlinePhase, Question, RuleBase, Status
 
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -68,7 +68,8 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             "dato": {"type": ["string", "null"], "format": "date"},
             "tidligst": {"type": ["string", "null"], "format": "date"},
             "passert": {"type": ["boolean", "null"]},
-            "status": {"enum": ["aapen", "kan_vaere_passert", "trolig_passert", "passert", "ukjent"]},
+            "status": {"enum": list(get_args(DeadlinePhase))},
+            "runden_slutter": {"type": ["string", "null"], "format": "date"},
             "dager_igjen": {"type": ["integer", "null"]},
             "omtrentlig": {"type": "boolean"},
             "tekst": {"type": "string"},
@@ -96,7 +97,7 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             "belop": {"type": ["integer", "null"]},
             "aar": {"type": "integer"},
             "omtrentlig": {"type": "boolean"},
-            "art": {"enum": ["igjen", "lyst_ut"]},
+            "art": {"enum": list(FUNDS_KINDS)},
         },
     }
     assessment = {
@@ -113,6 +114,21 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             "midler_igjen": {"type": ["integer", "null"]},
             "etter_fristen": {"type": ["string", "null"]},
             "midler": funds,
+            "runde": {
+                "description": "Runden ordningen er vurdert etter: den som gjaldt på datoen, eller den siste "
+                "kildene kjenner før den. Null for en ordning uten runder i regelverket.",
+                "type": ["object", "null"],
+                "required": ["id", "navn", "fra", "kilde", "sitat"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "navn": {"type": "string"},
+                    "fra": {"type": "string", "format": "date"},
+                    "utlyst": {"type": ["string", "null"], "format": "date"},
+                    "til": {"type": ["string", "null"], "format": "date"},
+                    "kilde": source,
+                    "sitat": {"type": "string"},
+                },
+            },
             "poeng": {"type": "integer"},
             "kilder": {"type": "array", "items": source, "minItems": 1},
             "merknader": {"type": "array", "items": note},
@@ -149,14 +165,14 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             "linje": {"type": ["integer", "null"]},
             "ok": {"const": True},
             "anbefalte": {
-                "description": "Ordninger som passer og som det går an å gjøre noe med nå: fristen er ikke passert, "
-                "eller kildene viser en senere utlysning som kan gjelde nå. Best først.",
+                "description": "Ordninger som passer og som det går an å gjøre noe med nå: fristen i runden som "
+                "gjelder, er ikke passert, ikke kjent, eller runden er ikke lyst ut ennå. Best først.",
                 "type": "array",
                 "items": {"enum": scheme_ids},
             },
             "passet_tidligere": {
-                "description": "Ordninger som passer, men der fristen er passert uten at kildene viser en utlysning "
-                "som gjelder nå.",
+                "description": "Ordninger som passer, men der den siste runden kildene kjenner, er over. Kildene "
+                "sier ikke at ordningen er avsluttet.",
                 "type": "array",
                 "items": {"enum": scheme_ids},
             },

@@ -191,10 +191,11 @@ class CsvSink(Sink):
         return text
 
     def finish(self) -> None:
-        # When the rule base warns (a deadline passed, old data), the warnings go after the
-        # rows, after an empty row, each in the first cell: a spreadsheet shows them under
-        # the table, and the mailed file says it by itself. Without a warning, nothing is added.
-        if engine.rule_base_warnings(self.rules, self.today):
+        # When the rule base warns (a deadline passed, old data) or has rounds, the notes go
+        # after the rows, after an empty row, each in the first cell: a spreadsheet shows them
+        # under the table, and the mailed file says by itself which round each scheme was
+        # assessed under. Without either, nothing is added.
+        if engine.rule_base_warnings(self.rules, self.today) or any(s.rounds for s in self.rules.schemes):
             self.writer.writerow([])
             for line in about_result(self.rules, self.today):
                 self.writer.writerow([defuse(f"{ABOUT}: {line}")])

@@ -47,9 +47,11 @@ def _interval_label(dim: Dimension, value: int) -> str:
 
 
 def all_conditions(rules: RuleBase) -> list[Condition]:
-    conditions: list[Condition] = [c.condition for s in rules.schemes for c in s.criteria]
-    conditions += [u.when for s in rules.schemes for c in s.criteria for u in c.unclear]
-    conditions += [r.when for s in rules.schemes for r in s.ranking]
+    criteria = [c for s in rules.schemes for c in (*s.criteria, *(c for r in s.rounds for c in r.criteria))]
+    ranking = [x for s in rules.schemes for x in (*s.ranking, *(x for r in s.rounds for x in r.ranking or ()))]
+    conditions: list[Condition] = [c.condition for c in criteria]
+    conditions += [u.when for c in criteria for u in c.unclear]
+    conditions += [r.when for r in ranking]
     conditions += [i.when for i in rules.checklist_items.values() if i.when is not None]
     conditions += [q.when for q in rules.questions if q.when is not None]
     conditions += [a.when for a in rules.alternatives if a.when is not None]

@@ -15,8 +15,10 @@ from .model import (
     AnswerValue,
     Assessment,
     DeadlineState,
+    Funds,
     Note,
     Result,
+    Round,
     RuleBase,
     Scheme,
     Source,
@@ -27,10 +29,15 @@ STATUS_LABEL = {Status.AKTUELL: "Aktuell", Status.KANSKJE: "Kanskje", Status.IKK
 
 
 _PHASE = {"passert": "passert", "trolig_passert": "trolig passert", "kan_vaere_passert": "kan være passert"}
+# Phases that say nothing of a date: a round not announced yet, one without a closing date,
+# and one whose period is over.
+_ROUND_PHASE = {"ikke_lyst_ut": "ikke lyst ut ennå", "lopende": "løpende", "runde_over": "runden er over"}
 
 
 def deadline_text(d: DeadlineState) -> str:
     """'15. september 2021 kl. 17.00 (åpen, 14 dager igjen)'; no count to an approximate date."""
+    if d.phase in _ROUND_PHASE:
+        return f"{d.text} ({_ROUND_PHASE[d.phase]})"
     if d.date is None:
         return f"{d.text} (datoen er ukjent)"
     if d.phase in _PHASE:
@@ -44,6 +51,8 @@ def deadline_text(d: DeadlineState) -> str:
 
 def deadline_phase(d: DeadlineState) -> str:
     """One or two words for a table cell: 'åpen', 'trolig passert', 'ukjent' …"""
+    if d.phase in _ROUND_PHASE:
+        return _ROUND_PHASE[d.phase]
     if d.date is None:
         return "ukjent"
     return _PHASE.get(d.phase, "åpen")
@@ -57,7 +66,10 @@ def later_mark(year: int, today_year: int) -> str:
 
 def funds_short(scheme: Scheme) -> str:
     """'ca. 7 mill. kr igjen', '20 mill. kr lyst ut' or 'ukjent'."""
-    f = scheme.funds
+    return _funds_short(scheme.funds)
+
+
+def _funds_short(f: Funds) -> str:
     if f.amount is None:
         return "ukjent"
     return ("ca.\u00a0" if f.approximate else "") + engine.format_nok(f.amount) + " " + FUNDS_KINDS[f.kind]
@@ -80,6 +92,33 @@ def nkr_text(levels: tuple[int, ...]) -> str:
     if len(ordered) > 1 and ordered == list(range(ordered[0], ordered[-1] + 1)):
         return f"NKR {ordered[0]}–{ordered[-1]}"
     return "NKR " + ", ".join(map(str, ordered))
+
+
+def round_line(scheme: Scheme) -> str | None:
+    """'Vurdert etter runden 2024–2027 (kilde: Parat24 2024)': which round a result rests on."""
+    r = scheme.round
+    if r is None:
+        return None
+    return f"Vurdert etter runden {r.label} (kilde: {short_citation(r.source)})."
+
+
+def round_lines(scheme: Scheme, today: dt.date) -> list[tuple[Round, str]]:
+    """Every round of a scheme as a line of its time line, oldest first, each with its
+    period, deadline as seen from `today`, money, who applied where the round says, and
+    its source; the round in force is marked, and a round after `today` is «(senere)»."""
+    out = []
+    for r in scheme.rounds:
+        period = f"fra {r.starts.isoformat()}" + (f" til {r.ends.isoformat()}" if r.ends else "")
+        funds = _funds_short(r.funds)
+        money = f"{funds} ({r.funds.year})" if funds != "ukjent" else f"beløpet er ukjent ({r.funds.year})"
+        parts = [f"{r.label} ({period})", f"frist {deadline_text(engine.round_deadline_state(r, today))}", money]
+        if r.applicant is not None:
+            parts.append(f"søker: {r.applicant[1]}")
+        line = "; ".join(parts) + (" (senere)" if r.starts > today else "")
+        if r is scheme.round:
+            line += " – gjelder på datoen"
+        out.append((r, f"{line} (kilde: {short_citation(r.source)})"))
+    return out
 
 
 def short_citation(source: Source) -> str:
@@ -110,7 +149,7 @@ def nothing_fits(result: Result) -> str:
     assessments = result.assessments
     if result.earlier:
         return (
-            "Ingen ordning som passer, har åpen frist eller en senere utlysning i kildene. "
+            "Ingen ordning som passer, har en runde i kildene som er åpen nå. "
             f"Se «{earlier_heading(result)}» og «Andre muligheter»."
         )
     if any(a.status is Status.KANSKJE for a in assessments):
@@ -122,17 +161,24 @@ def nothing_fits(result: Result) -> str:
 
 
 def earlier_heading(result: Result) -> str:
-    """The heading for schemes that fitted, but whose call closed with no later one known."""
+    """The heading for schemes that fitted, but whose last known round is over."""
     schemes = [result.assessment(sid) for sid in result.earlier]
-    years = {a.deadline.date.year for a in schemes if a.deadline.date is not None}
-    if len(years) == 1 and all(a.scheme.later_call is None for a in schemes):
-        return f"Passet i {years.pop()} – ingen senere utlysning funnet"
-    return "Passet tidligere – ingen åpen utlysning funnet"
+    years = {_closing_year(a.deadline) for a in schemes}
+    if len(years) == 1 and None not in years:
+        return f"Passet i {years.pop()} – runden er over"
+    return "Passet tidligere – runden er over"
+
+
+def _closing_year(d: DeadlineState) -> int | None:
+    if d.phase == "runde_over" and d.ends is not None:
+        return d.ends.year
+    return d.date.year if d.date is not None else None
 
 
 EARLIER_INTRO = (
-    "Disse ordningene passer til svarene, men fristen er passert, og kildene viser ingen utlysning som gjelder "
-    "nå. Dere kan ikke søke på dem nå; se «Etter fristen» ved hver av dem."
+    "Disse ordningene passer til svarene, men den siste runden kildene viser, er over, og kildene viser ingen ny "
+    "runde. Det betyr ikke at ordningen er lagt ned: se «Etter fristen» ved hver av dem for hva kildene sier, "
+    "og spør forvalteren om det kommer en ny runde."
 )
 
 
@@ -146,7 +192,13 @@ def status_cell(a: Assessment) -> str:
     have: 'aktuell (frist passert 2021)'. An adviser filters on it and mails the file on, so
     the cell itself must say that a 2021 call cannot be applied to."""
     d = a.deadline
-    if a.status is Status.IKKE_AKTUELL or d.date is None or d.phase == "aapen":
+    if a.status is Status.IKKE_AKTUELL:
+        return a.status.value
+    if d.phase == "runde_over" and d.ends is not None:
+        return f"{a.status.value} (runden over {d.ends.year})"
+    if d.phase == "ikke_lyst_ut":
+        return f"{a.status.value} (ikke lyst ut ennå)"
+    if d.phase not in _PHASE or d.date is None:
         return a.status.value
     return f"{a.status.value} (frist {_PHASE[d.phase]} {d.date.year})"
 
@@ -159,14 +211,16 @@ def about_result(rules: RuleBase, today: dt.date) -> list[str]:
         f"Vurdert {today.isoformat()} med regelverk {rules.version} (oppdatert {rules.updated.isoformat()}).",
         *engine.rule_base_warnings(rules, today),
     ]
-    for s in rules.schemes:
+    for s in engine.in_force(rules, today).schemes:
         d = engine.deadline_state(s, today)
-        line = f"{s.name}: frist {deadline_text(d)}."
+        line = (
+            f"{s.name}: " + (f"runden {s.round.label}, " if s.round is not None else "") + f"frist {deadline_text(d)}."
+        )
         lines.append(line + (f" Etter fristen: {s.after_deadline}" if d.passed else ""))
     alternatives = [f"Andre muligheter: {alt.name}: {alt.text}" for alt in rules.alternatives]
     lines += alternatives
     lines.append(
         "«anbefalte» viser ordninger dere kan gjøre noe med nå; «passet_tidligere» viser ordninger som passer, "
-        "men der fristen er passert uten at kildene viser en utlysning som gjelder nå."
+        "men der den siste runden kildene viser, er over."
     )
     return lines

@@ -228,7 +228,7 @@ CASES = [
     Case("skjema.json", ["skjema"]),
     Case("valider.txt", ["valider"]),
     Case("valider-minimal.txt", ["valider", MINIMAL.name], copies=(MINIMAL,)),
-    Case("graf.mmd", ["graf"]),
+    Case("graf.mmd", ["graf", "--dato", "2026-12-07"]),
     Case("hjelp.txt", ["--help"], in_process=False),
     Case("hjelp-sjekk.txt", ["sjekk", "--help"], in_process=False),
     # The browser guide: the start page, one question, the shipyard's result, the cluster's

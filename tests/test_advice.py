@@ -154,9 +154,15 @@ def test_format_tabell_shows_notes_and_other_possibilities(cli):
 
 def test_ordninger_shows_history_and_the_way_forward(cli):
     detail = " ".join(cli("ordninger", "industrifagskolen", "--dato", LATE).stdout.split())
-    assert "Historikk" in detail and "sju fagskoler" in detail
-    assert "Etter fristen:" in detail and "Kildene viser ingen ny runde" in detail
-    data = json.loads(cli("ordninger", "--json", "--dato", LATE).stdout)
+    # In 2026 Industrifagskolen is in its round «2025 og senere»: no deadline is known, since
+    # the fagskole applies; the way forward is the round's checklist, not a closed call.
+    assert "Historikk" in detail and "Sju fagskoler" in detail
+    assert "Vurdert etter runden 2025 og senere (kilde: NTB, gjengitt av Lister24 2024)." in detail
+    assert "Spør en fagskole om den har Industrifagskolen-moduler nå" in detail
+    assert "Etter fristen:" not in detail
+    maritime = " ".join(cli("ordninger", "bransjeprogram-maritim", "--dato", LATE).stdout.split())
+    assert "Etter fristen: Det siste kildene viser, er 10 millioner kroner i 2023." in maritime
+    data = json.loads(cli("ordninger", "--json", "--dato", "2021-09-01").stdout)
     first = data[0]
     assert first["midler_igjen"] == 7_000_000 and first["midler"]["art"] == "igjen"
     assert {"aar", "tekst", "kilde", "sitat", "senere"} == set(first["historikk"][0])
@@ -176,25 +182,31 @@ def test_ordninger_shows_history_and_the_way_forward(cli):
 def test_after_the_deadline_the_result_says_what_happened_and_what_else_there_is(cli):
     answers = {"bransje": "industri", "behov": "hoyere", "klynge": True}
     late = lines(cli("sjekk", "--dato", LATE, input=json.dumps(answers)).stdout)[0]
-    # The call closed in 2021 and no later one is known: it fitted, but is not recommended
-    # (finding 6), and there is no checklist for a call that cannot be applied to.
-    assert late["anbefalte"] == [] and late["passet_tidligere"] == ["utsatte-industriklynger"]
-    assert late["sjekkliste"] == []
+    # The clusters call closed in 2021 and no later one is known: it fitted, but is not
+    # recommended (finding 6). The bransjeprogram's round 2024–2027 funds short university
+    # courses (FLT 2022), so it is recommended, with no deadline known: the other
+    # possibilities are shown too.
+    assert late["anbefalte"] == ["bransjeprogram-industri-bygg"]
+    assert late["passet_tidligere"] == ["utsatte-industriklynger"]
+    assert "klynge-behov" not in json.dumps(late["sjekkliste"])
     clusters = {v["id"]: v for v in late["vurderinger"]}["utsatte-industriklynger"]
     assert clusters["etter_fristen"].startswith("Kildene viser ingen utlysning etter 2021.")
+    assert clusters["runde"]["id"] == "2021"
     maritim = {v["id"]: v for v in late["vurderinger"]}["bransjeprogram-maritim"]
     assert "ikke med i tildelingen i april 2024" in maritim["etter_fristen"]  # for every scheme, not only a fit
     assert [a["id"] for a in late["andre_muligheter"]] == [
+        "lonnsrefusjon-industri",
         "bedriftsintern-opplaering",
         "kompetansepluss",
         "bransjeprogram-andre-bransjer",
         "treparts-bransjeprogram",
     ]
-    assert late["andre_muligheter"][0]["senere"] is False  # the BIO figures are from 2024
-    assert set(late["andre_muligheter"][0]["kilde"]) >= {"tittel", "url", "aar"}
-    on_time = lines(cli("sjekk", "--dato", OPEN_DATE, input=json.dumps(answers)).stdout)[0]
+    assert late["andre_muligheter"][1]["senere"] is False  # the BIO figures are from 2024
+    assert set(late["andre_muligheter"][1]["kilde"]) >= {"tittel", "url", "aar"}
+    on_time = lines(cli("sjekk", "--dato", "2021-09-01", input=json.dumps(answers)).stdout)[0]
     assert on_time["andre_muligheter"] == []  # an open call fits: nothing else is pushed
-    assert all(v["etter_fristen"] is None for v in on_time["vurderinger"])
+    # Only the maritime call (April 2021) had closed by 1 September 2021.
+    assert [v["etter_fristen"] is None for v in on_time["vurderinger"]] == [True, False, True, True]
 
 
 def test_a_bad_answers_file_is_named_with_what_is_wrong(cli, tmp_path, monkeypatch):

@@ -116,10 +116,10 @@ def test_typed_text_that_means_nothing_is_refused(qid, text):
 
 
 def test_a_saved_file_is_unwrapped_only_when_it_is_one():
-    saved = {"regelverk": {"versjon": "2026.2"}, "dato": "2026-11-29", "svar": {"behov": "fagbrev"}}
+    saved = {"regelverk": {"versjon": "2026.3"}, "dato": "2026-11-29", "svar": {"behov": "fagbrev"}}
     assert parse_record(RULES, saved) == {"behov": "fagbrev"}
     assert SCHEMA.is_valid(saved)
-    for bad in ({**saved, "behov": "hoyere"}, {**saved, "regelverk": "2026.2"}, {**saved, "dato": 20261129}):
+    for bad in ({**saved, "behov": "hoyere"}, {**saved, "regelverk": "2026.3"}, {**saved, "dato": 20261129}):
         with pytest.raises(AnswerError):
             parse_record(RULES, bad)
         assert not SCHEMA.is_valid(bad)
@@ -145,7 +145,7 @@ keys = st.sampled_from([q.id for q in RULES.questions] + ["id", "navn", "bransj"
 records = st.dictionaries(keys, json_values, max_size=5)
 inputs = st.one_of(
     records,
-    records.map(lambda r: {"svar": r, "regelverk": {"versjon": "2026.2"}, "dato": "2026-11-29"}),
+    records.map(lambda r: {"svar": r, "regelverk": {"versjon": "2026.3"}, "dato": "2026-11-29"}),
     st.fixed_dictionaries({"svar": json_values, "regelverk": json_values}, optional={"dato": json_values}),
     json_values,
 )

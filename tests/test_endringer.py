@@ -51,7 +51,16 @@ def test_a_pair_of_small_rule_bases(cli):
         "fjernet": ["fjernet"],
         "verdier": [{"sporsmal": "bransje", "nye": [], "fjernet": ["gammel"]}],
     }
-    assert report["rekkefolge"] == [] and report["sjekkliste"] == [] and report["fakta"] == []
+    assert report["rekkefolge"] == [] and report["sjekkliste"] == []
+    # The condition B dropped is a fact that changed, too.
+    assert report["fakta"] == [
+        {
+            "ordning": "ordning-b",
+            "fakta": "vilkår",
+            "fra": "bransje: bransje er industri | klynge: klynge er true",
+            "til": "bransje: bransje er industri",
+        }
+    ]
 
 
 def edited(tmp_path, old: str, new: str):
@@ -94,46 +103,53 @@ def test_the_shipped_file_against_one_known_edit(cli, tmp_path):
     text = cli("endringer", str(SHIPPED), str(path), "--dato", "2026-11-29").stdout
     assert "Industrifagskolen: aktuell → ikke_aktuell (720 svarsett), når:" in text  # the name, not the id
     markdown = cli("endringer", str(SHIPPED), str(path), "--markdown").stdout
-    assert markdown.startswith("## Endringer i regelverket: 2026.2 → 2026.2") and "### Status" in markdown
+    assert markdown.startswith("## Endringer i regelverket: 2026.3 → 2026.3") and "### Status" in markdown
 
 
 def test_facts_order_and_checklist(cli, tmp_path):
     # A new deadline: a fact, and nothing else.
     path = edited(
-        tmp_path, 'dato: "2021-09-15"\n      omtrentlig: false', 'dato: "2027-09-15"\n      omtrentlig: false'
+        tmp_path,
+        'dato: "2021-09-15"\n          omtrentlig: false\n          tekst: 15. september 2021 kl. 17.00',
+        'dato: "2027-09-15"\n          omtrentlig: false\n          tekst: 15. september 2021 kl. 17.00',
     )
     _, report = run_json(cli, SHIPPED, path)
     # Seen from 2026, an open deadline makes the clusters scheme one to act on again: it is
-    # recommended wherever it fits (the maritime programme, last funded in 2023, is not, so
-    # nothing was recommended there before), and the checklist follows.
+    # recommended wherever it fits, before the bransjeprogram (more money: 20 against 11
+    # million), and the checklist follows.
     assert report["status"] == []
     assert report["rekkefolge"] == [
         {
-            "fra": "-",
-            "til": "utsatte-industriklynger",
+            "fra": "bransjeprogram-industri-bygg",
+            "til": "utsatte-industriklynger, bransjeprogram-industri-bygg",
             "svarsett": 480,
             "naar": ["bransje har industri og behov er hoyere og klynge er ja"],
         },
     ]
-    assert [(f["ordning"], f["fakta"]) for f in report["fakta"]] == [("utsatte-industriklynger", "frist")]
+    # Per round: the clusters scheme's only round, 2021.
+    assert [(f["ordning"], f["fakta"]) for f in report["fakta"]] == [("utsatte-industriklynger", "runde 2021: frist")]
     assert report["fakta"][0]["til"].startswith("2027-09-15")
     # The praksiskandidat step from 4 years instead of 5: the checklist changes for those
     # with exactly 4 years (a new interval between the bounds of the two rule bases).
+    # Seen from September 2021, when the programme paid for courses towards a fagbrev.
     path = edited(tmp_path, "      sporsmal: praksis_aar\n      min: 5", "      sporsmal: praksis_aar\n      min: 4")
-    _, report = run_json(cli, SHIPPED, path)
+    report = json.loads(cli("endringer", str(SHIPPED), str(path), "--json", "--dato", "2021-09-01").stdout)
     assert report["status"] == []
     assert {c["ny"] for c in report["sjekkliste"]} == {"praksiskandidat"}
     assert all("praksis_aar er 4" in rule for c in report["sjekkliste"] for rule in c["naar"])
-    # Three points for maritime: it now comes before industri og bygg where both fit and both
-    # can be acted on (in 2023, when both programmes had money).
+    # Three points for maritime: it now comes first where it ties today (in 2023, when both
+    # programmes had money).
     path = edited(tmp_path, "          besvart: true\n        poeng: 2", "          besvart: true\n        poeng: 3")
     report = json.loads(cli("endringer", str(SHIPPED), str(path), "--json", "--dato", "2023-06-01").stdout)
     assert report["status"] == []
-    assert {(c["fra"], c["til"]) for c in report["rekkefolge"]} >= {
+    # A new module (2 points each, industri og bygg first by its 31 million against 10), and a
+    # ready one (Industrifagskolen's 23 million a year against 10), written out by hand.
+    assert {(c["fra"], c["til"]) for c in report["rekkefolge"]} == {
         (
-            "bransjeprogram-industri-bygg, bransjeprogram-maritim",
-            "bransjeprogram-maritim, bransjeprogram-industri-bygg",
+            "bransjeprogram-industri-bygg, bransjeprogram-maritim, industrifagskolen",
+            "bransjeprogram-maritim, bransjeprogram-industri-bygg, industrifagskolen",
         ),
+        ("industrifagskolen, bransjeprogram-maritim", "bransjeprogram-maritim, industrifagskolen"),
     }
 
 
@@ -169,7 +185,7 @@ def test_graf_dot_edges():
     """Written by hand from data/schemes.yaml: each question hangs from the question that
     decides whether it is asked, and the schemes from the questions they read, with the
     unclear («kanskje») cases drawn too (finding 32)."""
-    out = soknad("graf", "--format", "dot").stdout.splitlines()
+    out = soknad("graf", "--format", "dot", "--dato", "2021-09-01").stdout.splitlines()
     edges = [line for line in out if '" -> "q_' in line]
     assert edges == [
         '  "q_bransje" -> "q_behov";',
@@ -193,14 +209,15 @@ def test_graf_dot_edges():
 def test_the_text_report_says_the_date_an_unchanged_version_and_amounts_as_the_tool_writes_them(cli, tmp_path):
     """Issue 15 (maintainers): the date it evaluates at, a reminder when «versjon» was not
     changed, amounts in the tool's own words, «vises nå», and no line ending in a space."""
-    path = edited(tmp_path, "      belop: 7000000\n", "      belop: 8000000\n")
+    path = edited(tmp_path, "          belop: 7000000\n", "          belop: 8000000\n")
     text = cli("endringer", str(SHIPPED), str(path), "--dato", "2021-09-01", env={"COLUMNS": "80"}).stdout
     flat = " ".join(text.split())
     assert "Vurdert per 2021-09-01 (fristene avhenger av datoen; endre med --dato)." in flat
-    assert "Merk: versjonen er ikke endret (2026.2 i begge); skriv en ny «versjon» i det nye." in flat
+    assert "Merk: versjonen er ikke endret (2026.3 i begge); skriv en ny «versjon» i det nye." in flat
     # The scheme by its name, not its id.
     assert (
-        "Bransjeprogram for industri- og byggenæringen: midler: 7 mill. kr igjen (2021, omtrentlig) → 8 mill." in flat
+        "Bransjeprogram for industri- og byggenæringen: runde 2021-host: midler: 7 mill. kr igjen (2021, omtrentlig)"
+        " → 8 mill." in flat
     )
     assert "bransjeprogram-industri-bygg" not in flat
     assert not [line for line in text.splitlines() if line.endswith(" ")]

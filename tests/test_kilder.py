@@ -63,7 +63,9 @@ def test_every_claim_has_a_quote_and_every_fact_a_backing(rules):
     everything = list(claims(rules))
     assert all(c.quote.strip() and c.text.strip() for c in everything)
     for scheme in rules.schemes:
-        assert {e.field for e in scheme.evidence} == set(EVIDENCE_FIELDS), scheme.id
+        for r in scheme.rounds:  # each round as a user sees it has every fact backed
+            assert {e.field for e in scheme.in_round(r).evidence} == set(EVIDENCE_FIELDS), (scheme.id, r.id)
+        assert {e.field for e in scheme.evidence} | {"midler", "frist"} == set(EVIDENCE_FIELDS), scheme.id
         assert all(n.source in scheme.sources for n in scheme.notes), scheme.id
         assert all(r.source in scheme.sources for r in scheme.ranking), scheme.id
     # No placeholder left from editing, and no quote that only repeats the claim.

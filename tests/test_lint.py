@@ -68,13 +68,14 @@ def test_a_number_missing_from_its_quote_is_reported_at_the_text_itself(tmp_path
     the scheme 20 lines up (first hour)."""
     text = (ROOT / "data" / "schemes.yaml").read_text(encoding="utf-8")
     start = text.index("  - id: industrifagskolen\n")
-    at = text.index("      belop: 20000000\n", start)
-    edited = text[:at] + "      belop: 25000000\n" + text[at + len("      belop: 20000000\n") :]
+    at = text.index("          belop: 20000000\n", start)
+    edited = text[:at] + "          belop: 25000000\n" + text[at + len("          belop: 20000000\n") :]
     midler_line = edited[:at].count("\n")  # the line above «belop» is «midler:», 1-based
-    assert edited.splitlines()[midler_line - 1] == "    midler:"
+    assert edited.splitlines()[midler_line - 1] == "        midler:"
     path = tmp_path / "schemes.yaml"
     path.write_text(edited, encoding="utf-8")
     result = soknad("valider", str(path))
     assert (
-        f"{path}:{midler_line}: advarsel: Industrifagskolen, Midler: tallene 25 står ikke i sitatet." in result.stderr
+        f"{path}:{midler_line}: advarsel: Industrifagskolen, runden 2021, Midler: tallene 25 står ikke i sitatet."
+        in result.stderr
     )

@@ -23,10 +23,12 @@ def test_table_shows_every_scheme_with_level_applicant_funds_and_deadline(cli, r
         assert scheme.id in out.replace("\n", "") or scheme.id[:15] in out
     assert "NKR 4–5" in out and "NKR 6–7" in out
     assert "ca.\u00a07\u00a0mill.\u00a0kr" in out and "20\u00a0mill.\u00a0kr" in out and "ukjent" in out
-    # Days only to an exact date; the sources disagree on the maritime deadline (8 or 15 April,
-    # or mid-September), so it may have passed; nothing has passed for certain.
-    assert "14 dager igjen" in out and out.count("kan være passert") == 1
-    assert "trolig passert" not in out and "Etter fristen" not in out
+    # Days only to an exact date (the clusters call, 15 September). The maritime call closed
+    # in April (8 or 15 April, Kompetanse Norge), and the table says what came after.
+    assert "14 dager igjen" in out and "kan være passert" not in out and "trolig passert" not in out
+    assert out.count("Runde: høsten 2021") == 1 and out.count("Runde: våren 2021") == 1
+    assert "Etter fristen: se note 1 under tabellen" in out
+    assert "1. Bransjeprogram for maritim sektor: Vårrunden i 2021" in " ".join(out.split())
     assert "█" in out  # the funds bar
     assert "Advarsel" not in out
 
@@ -34,10 +36,12 @@ def test_table_shows_every_scheme_with_level_applicant_funds_and_deadline(cli, r
 def test_passed_deadlines_and_stale_rule_base_warn(cli):
     result = cli("ordninger", "--dato", "2026-11-29")
     assert result.exit_code == 0
-    assert "passert" in result.stdout
-    assert "Alle fristene i regelverket er passert" in result.stdout
-    assert "Etter fristen" in result.stdout  # the warning's promise is kept in the table (finding 26)
-    stale = cli("ordninger", "--dato", "2027-12-04")  # a year after the rule base was last checked
+    assert "passert" in result.stdout and "runden er over" in result.stdout
+    # Industrifagskolen's round from 2025 has no known end, and no source gives the 2024–2027
+    # deadline: not every deadline has passed, and nothing claims so.
+    assert "Alle fristene i regelverket er passert" not in result.stdout
+    assert "Etter fristen" in result.stdout  # what came after, for the rounds that are over (finding 26)
+    stale = cli("ordninger", "--dato", "2027-12-08")  # a year after the rule base was last checked
     assert "for mer enn ett år siden" in stale.stdout
 
 
@@ -56,22 +60,28 @@ def test_json_lists_every_scheme_with_the_contracted_fields(cli, rules):
     data = json.loads(result.stdout)
     assert [d["id"] for d in data] == [s.id for s in rules.schemes]
     first = data[0]
-    assert {"id", "navn", "soker", "nivaa", "midler_igjen", "frist"} <= first.keys()
-    assert first["midler_igjen"] == 7_000_000
-    assert first["frist"] == {**first["frist"], "dato": "2021-09-15", "passert": False}
+    assert {"id", "navn", "soker", "nivaa", "midler_igjen", "frist", "runde", "runder"} <= first.keys()
+    # 1 March 2021: the spring round, «innen 8. april 2021» (NVL), no sum per programme.
+    assert first["runde"]["id"] == "2021-var" and first["midler_igjen"] is None
+    assert first["frist"] == {**first["frist"], "dato": "2021-04-08", "passert": False, "dager_igjen": 38}
     assert first["nivaa"]["nkr"] == [4, 5]
+    assert [r["id"] for r in first["runder"]] == ["2020", "2021-var", "2021-host", "2022", "2023", "2024-2027"]
+    assert [r["senere"] for r in first["runder"]] == [False, False, True, True, True, True]
+    autumn = json.loads(cli("ordninger", "--json", "--dato", "2021-09-01").stdout)[0]
+    assert autumn["midler_igjen"] == 7_000_000 and autumn["frist"]["dato"] == "2021-09-15"
     maritim = next(d for d in data if d["id"] == "bransjeprogram-maritim")
     assert maritim["midler_igjen"] is None
-    after = json.loads(cli("ordninger", "--json", "--dato", "2022-01-01").stdout)
-    assert all(d["frist"]["passert"] is True for d in after)
+    after = json.loads(cli("ordninger", "--json", "--dato", "2026-01-01").stdout)
+    assert [d["frist"]["status"] for d in after] == ["ukjent", "runde_over", "ukjent", "passert"]
+    assert [d["frist"]["passert"] for d in after] == [None, True, None, True]
 
 
 def test_json_goes_to_stdout_alone_and_warnings_to_stderr(tmp_path):
     result = soknad("ordninger", "--json", "--dato", "2026-11-29")
     assert result.returncode == 0
     json.loads(result.stdout)  # nothing but JSON
-    assert result.stderr.startswith("Advarsel: Alle fristene i regelverket er passert per 2026-11-29")
-    stale = soknad("ordninger", "--json", "--dato", "2027-12-04")
+    assert result.stderr == ""  # not every deadline has passed in 2026 (Industrifagskolen)
+    stale = soknad("ordninger", "--json", "--dato", "2027-12-08")
     assert "for mer enn ett år siden" in stale.stderr and "Advarsel" not in stale.stdout
     on_time = soknad("ordninger", "--json", "--dato", OPEN_DATE)
     assert on_time.stderr == ""
@@ -106,7 +116,9 @@ def test_one_scheme_in_full(cli):
     assert result.exit_code == 0
     out = result.stdout
     assert "Kompetanseløft for utsatte industriklynger" in out
-    assert "Aktuell når bedriften er med i en klynge" in out
+    assert "Aktuell når bedriften er med i en utsatt klynge" in out
+    assert "Vurdert etter runden 2021 (kilde: Kompetanse Norge 2021)." in " ".join(out.split())
+    assert "Runder" in out and "ikke lyst ut ennå" in out
     assert "Sjekkliste" in out and "Kilder" in out and "kompetansenorge.no" in out
     one = json.loads(cli("ordninger", "industrifagskolen", "--json").stdout)
     assert one["id"] == "industrifagskolen"
@@ -232,14 +244,16 @@ def test_facts_from_after_the_date_are_marked_later(cli):
     now = " ".join(cli("ordninger", "industrifagskolen", "--dato", "2026-12-03").stdout.split())
     assert "(senere)" not in now
     data = json.loads(cli("ordninger", "industrifagskolen", "--json", "--dato", "2021-09-01").stdout)
-    assert [h["senere"] for h in data["historikk"]] == [False, False, True, True]
+    # 2020 (twice), 2021, 2022 (twice), 2024: the history seen from September 2021.
+    assert [h["senere"] for h in data["historikk"]] == [False, False, False, True, True, True]
 
 
 def test_the_table_marks_notes_and_keeps_the_warnings_promise(cli):
     table = cli("ordninger", "--dato", "2026-12-03").stdout
     flat = " ".join(table.split())
-    assert "3 merknader: soknad ordninger ID viser dem" in table and "1 merknad: soknad ordninger ID viser den" in table
+    assert "2 merknader: soknad ordninger ID viser dem" in table and "1 merknad: soknad ordninger ID viser den" in table
     assert "Etter fristen: se note 1 under tabellen" in flat
-    # One footnote per scheme, in table order, with what the sources say happened next.
-    assert "1. Bransjeprogram for industri- og byggenæringen: Programmet er videreført" in flat
-    assert "4. Kompetanseløft for utsatte industriklynger: Kildene viser ingen utlysning etter 2021." in flat
+    # One footnote per scheme whose round is over, in table order, with what the sources say
+    # happened next: maritime (2023 is the last round) and the clusters (2021).
+    assert "1. Bransjeprogram for maritim sektor: Det siste kildene viser, er 10 millioner kroner i 2023." in flat
+    assert "2. Kompetanseløft for utsatte industriklynger: Kildene viser ingen utlysning etter 2021." in flat

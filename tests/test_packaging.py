@@ -94,7 +94,8 @@ def test_the_installed_package_compares_answers_saved_under_2021_1(installed, tm
     )
     result = run(installed, "sjekk", str(saved), "--dato", "2026-12-02", cwd=tmp_path)
     since = json.loads(result.stdout)["endret_siden"]
-    assert since["endringer"] == [{"ordning": "bransjeprogram-industri-bygg", "fra": "ikke_aktuell", "til": "aktuell"}]
+    # In 2026 the round 2024–2027 is in force: a fagbrev is «kanskje» there (fact-check H2).
+    assert since["endringer"] == [{"ordning": "bransjeprogram-industri-bygg", "fra": "ikke_aktuell", "til": "kanskje"}]
 
 
 def test_console_script_and_version(installed, tmp_path):
@@ -115,7 +116,7 @@ def test_a_maintainer_editing_the_checkout_is_told_which_file_is_in_use(installe
     assert unchanged.returncode == 0 and unchanged.stderr == ""  # the same content: nothing to say
 
     edited = checkout / "data" / "schemes.yaml"
-    edited.write_text(original.replace('versjon: "2026.2"', "versjon: 2026.1\n  feil: ja"), encoding="utf-8")
+    edited.write_text(original.replace('versjon: "2026.3"', "versjon: 2026.1\n  feil: ja"), encoding="utf-8")
     result = run(installed, "valider", cwd=checkout / "data")  # from a folder inside the checkout too
     assert result.returncode == 1, result.stdout
     assert f"Merk: {edited} er endret, men soknad bruker regelverket som ble installert" in result.stderr
@@ -129,7 +130,7 @@ def test_a_maintainer_editing_the_checkout_is_told_which_file_is_in_use(installe
 
     # The maintainer's other commands in the yearly update (steps 4 and 5) read the edited
     # file too, as `valider` does: the source review and the diagram must be of the new rules.
-    edited.write_text(original.replace('versjon: "2026.2"', 'versjon: "2027.1"'), encoding="utf-8")
+    edited.write_text(original.replace('versjon: "2026.3"', 'versjon: "2027.1"'), encoding="utf-8")
     review = run(installed, "kilder", "--markdown", cwd=checkout)
     assert review.stdout.startswith("# Kildegjennomgang: regelverk 2027.1"), review.stdout[:80]
     assert f"Merk: {edited} er endret; bruker den" in review.stderr

@@ -12,6 +12,8 @@ from prompt_toolkit.output import DummyOutput
 
 from soknadsveileder import prompting
 
+from .snapshot import OPEN
+
 DOWN, UP, ENTER, CTRL_C, BACKSPACE, SPACE = "\x1b[B", "\x1b[A", "\r", "\x03", "\x7f", " "
 INDUSTRI = SPACE + ENTER  # the sector checkbox: tick the first box (Industri) and confirm
 
@@ -28,7 +30,7 @@ def typed(keys: str) -> Iterator[None]:
 def test_full_run_asks_only_what_matters(rules):
     # bransje: Industri; behov: third choice (høyere); klynge: Ja; review: Vis resultatet.
     with typed(INDUSTRI + DOWN + DOWN + ENTER + ENTER + ENTER):
-        answers = prompting.collect(rules, {})
+        answers = prompting.collect(rules, {}, OPEN)
     assert answers == {"bransje": ("industri",), "behov": "hoyere", "klynge": True}
 
 
@@ -41,7 +43,7 @@ def test_several_sectors_in_the_checkbox(rules):
     keys += "6" + ENTER  # praksis_aar
     keys += ENTER  # review
     with typed(keys):
-        answers = prompting.collect(rules, {})
+        answers = prompting.collect(rules, {}, OPEN)
     assert answers == {"bransje": ("industri", "maritim"), "behov": "fagbrev", "kompetanse": None, "praksis_aar": 6}
 
 
@@ -53,14 +55,14 @@ def test_checkbox_refuses_nothing_and_vet_ikke_with_a_sector(rules):
     keys += UP * 4 + SPACE + ENTER  # untick Industri: Vet ikke alone
     keys += DOWN * 3 + ENTER  # behov: Vet ikke
     with typed(keys + ENTER * 8):  # whatever else is asked: the first choice, then review
-        answers = prompting.collect(rules, {})
+        answers = prompting.collect(rules, {}, OPEN)
     assert answers["bransje"] is None and answers["behov"] is None
 
 
 def test_vet_ikke_records_unknown(rules):
     # bransje: Industri; behov: Vet ikke (fourth); klynge: Vet ikke (third); review.
     with typed(INDUSTRI + DOWN * 3 + ENTER + DOWN * 2 + ENTER + ENTER):
-        answers = prompting.collect(rules, {})
+        answers = prompting.collect(rules, {}, OPEN)
     assert answers == {"bransje": ("industri",), "behov": None, "klynge": None}
 
 
@@ -71,7 +73,7 @@ def test_review_screen_changes_an_answer_and_asks_what_became_relevant(rules):
     keys += DOWN + ENTER  # newly relevant: tilbud -> nytt
     keys += ENTER  # review: Vis resultatet
     with typed(keys):
-        answers = prompting.collect(rules, {})
+        answers = prompting.collect(rules, {}, OPEN)
     assert answers["behov"] == "fagskole"
     assert answers["tilbud"] == "nytt"
 
@@ -82,7 +84,7 @@ def test_changing_an_answer_drops_answers_to_questions_that_no_longer_apply(rule
     keys += SPACE + DOWN + DOWN + SPACE + ENTER  # the box starts ticked: untick Industri, tick Maritim
     keys += ENTER  # review: Vis resultatet
     with typed(keys):
-        answers = prompting.collect(rules, {})
+        answers = prompting.collect(rules, {}, OPEN)
     assert answers == {"bransje": ("maritim",), "behov": "hoyere"}
 
 
@@ -92,20 +94,20 @@ def test_number_prompt_validates_with_the_shared_parser(rules):
     keys += BACKSPACE * 2 + "7" + ENTER
     keys += ENTER  # review
     with typed(keys):
-        answers = prompting.collect(rules, {})
+        answers = prompting.collect(rules, {}, OPEN)
     assert answers["praksis_aar"] == 7
 
 
 def test_given_answers_are_not_asked_again(rules):
     with typed(ENTER + ENTER):  # klynge: Ja; review
-        answers = prompting.collect(rules, {"bransje": ("industri",), "behov": "hoyere"})
+        answers = prompting.collect(rules, {"bransje": ("industri",), "behov": "hoyere"}, OPEN)
     assert answers == {"bransje": ("industri",), "behov": "hoyere", "klynge": True}
 
 
 @pytest.mark.parametrize(("keys", "so_far"), [(CTRL_C, {}), (INDUSTRI + CTRL_C, {"bransje": ("industri",)})])
 def test_ctrl_c_stops_with_the_answers_so_far(rules, keys, so_far):
     with typed(keys), pytest.raises(prompting.Interrupted) as stop:
-        prompting.collect(rules, {})
+        prompting.collect(rules, {}, OPEN)
     assert stop.value.answers == so_far
 
 
@@ -118,7 +120,7 @@ def test_changing_a_vet_ikke_answer_starts_on_vet_ikke(rules):
     keys += DOWN * 3 + ENTER  # review again: change «klynge» (a yes/no with «Vet ikke»)
     keys += ENTER + ENTER  # keep it; then «Vis resultatet»
     with typed(keys):
-        answers = prompting.collect(rules, {})
+        answers = prompting.collect(rules, {}, OPEN)
     assert answers == {"bransje": ("industri",), "behov": None, "klynge": None}
 
 

@@ -41,7 +41,7 @@ def test_guide_reaches_the_result_screen(tmp_path):
     child.expect("Industri, Maritim sektor")  # the answered line names both, in Norwegian
     child.expect("Hva slags utdanning")
     child.send(DOWN + DOWN + ENTER)  # høyere
-    child.expect("i en klynge")
+    child.expect("utsatt industriklynge")
     child.send(ENTER)  # Ja
     child.expect("Stemmer de")
     child.send(ENTER)  # Vis resultatet
@@ -54,7 +54,7 @@ def test_guide_reaches_the_result_screen(tmp_path):
     assert child.exitstatus == 0, child.before
     document = json.loads(saved.read_text(encoding="utf-8"))
     assert document["svar"] == {"bransje": ["industri", "maritim"], "behov": "hoyere", "klynge": True}
-    assert document["regelverk"]["versjon"] == "2026.2" and document["dato"] == "2021-03-01"
+    assert document["regelverk"]["versjon"] == "2026.3" and document["dato"] == "2021-03-01"
     text = markdown.read_text(encoding="utf-8")
     assert "### 1. Kompetanseløft for utsatte industriklynger" in text
     assert "- [ ] " in text
@@ -69,7 +69,7 @@ def test_saved_answers_are_accepted_by_svar(tmp_path):
     child = spawn("--svar", str(saved))
     child.expect("Hva slags utdanning")  # bransje came from the file
     child.send(DOWN + DOWN + ENTER)
-    child.expect("i en klynge")
+    child.expect("utsatt industriklynge")
     child.send(DOWN + ENTER)  # Nei
     child.expect("Stemmer de")
     child.send(ENTER)
@@ -211,7 +211,7 @@ def test_a_dumb_terminal_gets_numbered_questions_and_no_escape_codes(tmp_path):
     child.sendline("1,3")  # Industri and Maritim sektor
     child.expect("Svar med nummer")
     child.sendline("3")  # høyere
-    child.expect("i en klynge")
+    child.expect("utsatt industriklynge")
     child.expect("Svar med nummer")
     child.sendline("1")  # Ja
     child.expect("Trykk Enter")

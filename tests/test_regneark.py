@@ -24,7 +24,12 @@ SCHEMES = ["bransjeprogram-industri-bygg", "bransjeprogram-maritim", "industrifa
 VERFT = {s: st for s, st in zip(SCHEMES, ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"], strict=True)}
 # A ready fagskole module in bygg: Industrifagskolen was for «industri og bygg» from the 2021
 # budget (Regjeringen 2022); the bransjeprogram may fund a repeated 2020 course (NVL 2021).
-BYGG = {s: st for s, st in zip(SCHEMES, ["kanskje", "ikke_aktuell", "aktuell", "ikke_aktuell"], strict=True)}
+# On OPEN_DATE (1 March 2021) the autumn calls of Industrifagskolen and the clusters were not
+# announced yet (the article names HK-dir, from 1 July 2021): the cell says so.
+BYGG = {
+    s: st
+    for s, st in zip(SCHEMES, ["kanskje", "ikke_aktuell", "aktuell (ikke lyst ut ennå)", "ikke_aktuell"], strict=True)
+}
 ANNEN = dict.fromkeys(SCHEMES, "ikke_aktuell")
 
 
@@ -42,7 +47,15 @@ def sjekk(*args, **kw):
 
 
 def out_rows(text: str, delimiter: str = ",") -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+    """The result rows: up to the empty row after which the notes «Om resultatet» follow."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
+    header = next(reader)
+    rows = []
+    for row in reader:
+        if not row:
+            break
+        rows.append(dict(zip(header, row, strict=True)))
+    return rows
 
 
 def statuses(row: dict[str, str]) -> dict[str, str]:
@@ -105,7 +118,7 @@ def test_an_excel_made_file_with_numbers_booleans_and_an_empty_row(tmp_path):
     rows = out_rows(result.stdout)
     assert [r["id"] for r in rows] == ["101", "102", "103", "104"]
     assert statuses(rows[0]) == VERFT
-    assert rows[1]["utsatte-industriklynger"] == "aktuell"  # TRUE in Excel is a yes
+    assert rows[1]["utsatte-industriklynger"] == "aktuell (ikke lyst ut ennå)"  # TRUE in Excel is a yes
     assert rows[2]["bransjeprogram-industri-bygg"] == "aktuell"
     assert rows[3]["ok"] == "nei" and "behov: Forventet en av fagbrev, fagskole, hoyere, fant 7." in rows[3]["feil"]
     assert "1 tom rad hoppet over" in result.stderr and result.returncode == 1
@@ -162,7 +175,10 @@ def test_cell_rules_yes_no_numbers_and_several_values(tmp_path):
         encoding="utf-8",
     )
     rows = out_rows(sjekk(str(path), "--format", "csv").stdout)
-    assert rows[0]["utsatte-industriklynger"] == "aktuell" and rows[0]["bransjeprogram-maritim"] == "aktuell"
+    assert (
+        rows[0]["utsatte-industriklynger"] == "aktuell (ikke lyst ut ennå)"
+        and rows[0]["bransjeprogram-maritim"] == "aktuell"
+    )
     assert rows[1]["utsatte-industriklynger"] == "ikke_aktuell"
     assert rows[2]["feil"] == 'praksis_aar: Forventet et heltall, fant "fem".'
     assert rows[3]["feil"] == "praksis_aar: Tallet må være minst 0, fant -1."
@@ -178,7 +194,7 @@ def test_the_same_text_in_columns_of_different_types_is_read_by_each_column(tmp_
     )
     rows = out_rows(sjekk(str(path), "--format", "csv").stdout)
     assert [r["ok"] for r in rows] == ["ja", "nei", "nei", "ja"]
-    assert rows[0]["utsatte-industriklynger"] == rows[3]["utsatte-industriklynger"] == "aktuell"
+    assert rows[0]["utsatte-industriklynger"] == rows[3]["utsatte-industriklynger"] == "aktuell (ikke lyst ut ennå)"
     assert rows[1]["feil"].startswith("bransje: ") and '"ja"' in rows[1]["feil"]
     assert rows[2]["feil"].startswith("behov: ") and '"6"' in rows[2]["feil"]
 
@@ -208,7 +224,9 @@ def test_excel_csv_bytes(tmp_path):
     assert first == ";".join(
         ["nr", "linje", "id", "navn", "ok", "anbefalte", "passet_tidligere", *SCHEMES, "mangler", "feil"]
     )
-    assert data.count(b"\r\n") == 2 and b"\n" not in data.replace(b"\r\n", b"")
+    table, notes = data.split(b"\r\n\r\n", 1)  # the notes «Om resultatet» follow an empty row
+    assert table.count(b"\r\n") == 1 and notes.startswith(b"Om resultatet: ")
+    assert b"\n" not in data.replace(b"\r\n", b"")
 
 
 def test_an_excel_workbook_out(tmp_path):
@@ -362,34 +380,38 @@ def test_a_result_file_says_itself_that_the_deadlines_have_passed(tmp_path):
     out = soknad("sjekk", str(path), "--format", "csv", "--dato", "2026-12-03").stdout
     lines = out.splitlines()
     rows = out_rows("\n".join(lines[:3]))
-    # The clusters call of 2021 fits, but no later call is known: not recommended.
-    assert rows[0]["anbefalte"] == "" and rows[0]["passet_tidligere"] == "utsatte-industriklynger"
+    # The clusters call of 2021 fits, but its round is over: not recommended. The
+    # bransjeprogram's round 2024–2027 funds university courses (FLT 2022): recommended.
+    assert rows[0]["anbefalte"] == "bransjeprogram-industri-bygg"
+    assert rows[0]["passet_tidligere"] == "utsatte-industriklynger"
     assert rows[0]["utsatte-industriklynger"] == "aktuell (frist passert 2021)"
-    assert rows[0]["bransjeprogram-industri-bygg"] == "kanskje (frist passert 2021)"
+    assert rows[0]["bransjeprogram-industri-bygg"] == "aktuell"
     assert rows[0]["industrifagskolen"] == "ikke_aktuell"
-    # The maritime programme got money last in 2023 (NHO Sjøfart): no open call known now.
+    # The maritime programme got money last in 2023 (NHO Sjøfart): that round is over.
     assert rows[1]["anbefalte"] == "" and rows[1]["passet_tidligere"] == "bransjeprogram-maritim"
-    assert rows[1]["bransjeprogram-maritim"] == "aktuell (frist passert 2021)"
+    assert rows[1]["bransjeprogram-maritim"] == "aktuell (runden over 2023)"
     assert lines[3] == ""
     notes = lines[4:]
-    assert notes[0] == "Om resultatet: Vurdert 2026-12-03 med regelverk 2026.2 (oppdatert 2026-12-03)."
-    assert notes[1].startswith('"Om resultatet: Alle fristene i regelverket er passert per 2026-12-03')
+    assert notes[0] == "Om resultatet: Vurdert 2026-12-03 med regelverk 2026.3 (oppdatert 2026-12-07)."
     assert any(
-        "Kompetanseløft for utsatte industriklynger: frist 15. september 2021 kl. 17.00 (passert)." in n for n in notes
+        "Kompetanseløft for utsatte industriklynger: runden 2021, frist 15. september 2021 kl. 17.00 (passert)." in n
+        for n in notes
     )
+    assert any("Bransjeprogram for maritim sektor: runden 2023, frist" in n and "(runden er over)" in n for n in notes)
     # A row with nothing to act on is not a dead end in the file either.
     assert any(n.startswith('"Om resultatet: Andre muligheter: Bedriftsintern opplæring (BIO):') for n in notes)
-    # Before the deadlines the file is only the table.
+    # In March 2021 the file says which round each scheme was assessed under, too.
     early = soknad("sjekk", str(path), "--format", "csv", "--dato", "2021-03-01").stdout
-    assert len(early.splitlines()) == 3 and "Om resultatet" not in early
+    assert early.splitlines()[3] == ""
+    assert "Om resultatet: Bransjeprogram for industri- og byggenæringen: runden våren 2021, frist" in early
     # The workbook has a sheet of its own for the same notes.
     book_path = tmp_path / "r.xlsx"
     assert soknad("sjekk", str(path), "--format", "xlsx", "-o", str(book_path), "--dato", "2026-12-03").returncode == 0
     book = load_workbook(book_path)
     assert book.sheetnames == ["Resultat", "Om resultatet"]
     about = [row[0] for row in book["Om resultatet"].iter_rows(values_only=True)]
-    assert about[0] == "Vurdert 2026-12-03 med regelverk 2026.2 (oppdatert 2026-12-03)."
-    assert about[1].startswith("Alle fristene i regelverket er passert per 2026-12-03")
+    assert about[0] == "Vurdert 2026-12-03 med regelverk 2026.3 (oppdatert 2026-12-07)."
+    assert any(line.startswith("Bransjeprogram for industri- og byggenæringen: runden 2024–2027") for line in about)
     cells = {c.value for c in book["Resultat"][2]}
     assert "aktuell (frist passert 2021)" in cells
 

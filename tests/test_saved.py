@@ -114,26 +114,27 @@ SAVED_2021 = {
 
 def test_answers_saved_under_2021_1_learn_what_changed_from_the_shipped_archive(run, tmp_path):
     # 2021.1 let the programme pay for fagbrev only for «ufaglært» and «fagbrev» today, so a
-    # degree holder got «ikke_aktuell». The article says unskilled workers formalise their
-    # skills, and a degree is no trade certificate: now aktuell (issue 8).
+    # degree holder got «ikke_aktuell». In 2026 the round 2024–2027 is in force, whose sources
+    # name only fagskole, høgskole and universitet: a fagbrev is «kanskje» (fact-check H2).
     second = {**SAVED_2021, "svar": {"bransje": "industri", "behov": "hoyere", "klynge": False}}
     payload = "\n".join(json.dumps(d) for d in (SAVED_2021, second))
     result = run("sjekk", "--dato", "2026-12-02", input=payload, XDG_CACHE_HOME=str(tmp_path / "tom"))
     assert result.returncode == 0, result.stderr
     first, cluster = (json.loads(line) for line in result.stdout.splitlines())
     assert first["endret_siden"]["endringer"] == [
-        {"ordning": "bransjeprogram-industri-bygg", "fra": "ikke_aktuell", "til": "aktuell"}
+        {"ordning": "bransjeprogram-industri-bygg", "fra": "ikke_aktuell", "til": "kanskje"}
     ]
     assert first["endret_siden"]["tekst"] == [
-        "Siden svarene ble lagret (regelverk 2021.1) er Bransjeprogram for industri- og byggenæringen blitt aktuell."
+        "Siden svarene ble lagret (regelverk 2021.1) er Bransjeprogram for industri- og byggenæringen blitt "
+        "kanskje aktuell."
     ]
-    assert first["anbefalte"] == ["bransjeprogram-industri-bygg"]
-    # 2021.1 asked whether the company was in an «utsatt» cluster. A no then says nothing
-    # about a cluster now (competition was a priority, not a requirement): the answer is
-    # set aside and named, the clusters scheme is «kanskje», and klynge is what is missing.
-    # No source rules higher education out of the bransjeprogram in 2021 (finding 3): kanskje.
+    assert first["anbefalte"] == []
+    # 2021.1 asked whether the company was in an «utsatt» cluster, and 2026.3 asks again; a no
+    # then was set aside until 2026.2, and is still: the clusters scheme is «kanskje», and
+    # klynge is what is missing. From 2022 the bransjeprogram funds short courses from
+    # universities and university colleges (FLT 2022): aktuell.
     assert cluster["endret_siden"]["endringer"] == [
-        {"ordning": "bransjeprogram-industri-bygg", "fra": "ikke_aktuell", "til": "kanskje"},
+        {"ordning": "bransjeprogram-industri-bygg", "fra": "ikke_aktuell", "til": "aktuell"},
         {"ordning": "utsatte-industriklynger", "fra": "ikke_aktuell", "til": "kanskje"},
     ]
     assert any("'klynge'" in n and "2021.1" in n for n in cluster["endret_siden"]["merknader"])

@@ -160,7 +160,7 @@ def test_result_panels_keep_a_readable_width_on_a_wide_terminal(tmp_path):
 
 
 @pytest.mark.parametrize("columns", ["40", "80", "200"])
-@pytest.mark.parametrize("dato", [OPEN_DATE, "2026-12-03"])  # every deadline open, every one passed
+@pytest.mark.parametrize("dato", ["2021-09-01", "2026-12-03"])  # the autumn 2021 calls, and 2024–2027
 def test_the_result_never_breaks_an_address_or_an_amount(tmp_path, columns, dato):
     """Issue 15 §4: an address is whole on one line, an amount is never split."""
     svar = tmp_path / "svar.json"
@@ -173,7 +173,8 @@ def test_the_result_never_breaks_an_address_or_an_amount(tmp_path, columns, dato
     addresses = [line for line in lines if line.startswith("[")]
     assert addresses and all(re.fullmatch(r"\[\d+\] https://\S+", line) for line in addresses)
     assert sum("https://" in line for line in lines) == len(addresses)  # nowhere else, never in pieces
-    assert "7\u00a0mill.\u00a0kr" in out  # a no-break space inside the amount: rich keeps it whole
+    # A no-break space inside the amount: rich keeps it whole (7 million in 2021, 11 in 2024).
+    assert ("7\u00a0mill.\u00a0kr" if dato.startswith("2021") else "11\u00a0mill.\u00a0kr") in out
     assert "…" not in out  # no heading or text cut short (rich cut long headings: «utlys…»)
     for before, after in itertools.pairwise(lines):
         assert not (re.search(r"\d$", before.rstrip(" │|")) and re.match(r"[│| ]*\s*(mill\.|kr|\d{3}\b)", after))
@@ -252,11 +253,12 @@ def test_without_a_terminal_the_guide_names_the_missing_answers(tmp_path):
 
 def test_sjekk_warns_on_stderr_and_in_the_table(cli):
     record = json.dumps({"bransje": "maritim", "behov": "hoyere"})
-    late = soknad("sjekk", "--dato", "2026-11-29", input=record)
-    assert late.stderr.startswith("Advarsel: Alle fristene i regelverket er passert")
+    # More than a year after the rule base was checked (7 December 2026), it says so.
+    late = soknad("sjekk", "--dato", "2027-12-08", input=record)
+    assert late.stderr.startswith("Advarsel: Regelverket ble sist oppdatert 2026-12-07, for mer enn ett år siden.")
     assert json.loads(late.stdout)["advarsler"]  # the structured field stays
-    table = cli("sjekk", "--format", "tabell", "--dato", "2026-11-29", input=record)
-    assert "Alle fristene i regelverket er passert" in " ".join(table.stdout.split())
+    table = cli("sjekk", "--format", "tabell", "--dato", "2027-12-08", input=record)
+    assert "for mer enn ett år siden" in " ".join(table.stdout.split())
     assert "Advarsel" not in soknad("sjekk", "--dato", OPEN_DATE, input=record).stderr
 
 
@@ -275,3 +277,52 @@ def test_fullforing_help_says_how_to_install_on_a_fresh_account(cli):
     assert "mkdir -p ~/.local/share/bash-completion/completions" in text
     assert "soknad fullforing bash > ~/.local/share/bash-completion/completions/soknad" in text
     assert "pakken bash-completion" in text and "mkdir -p ~/.config/fish/completions" in text
+
+
+def test_the_terminal_and_the_markdown_name_the_same_schemes_as_sjekk_in_every_round(tmp_path):
+    """On a date in every combination of rounds and after the last (tests/snapshot.py), for a
+    sample of answer sets, the terminal result and the Markdown checklist list the recommended
+    schemes in `soknad sjekk`'s order, and those that fitted earlier, and say which round each
+    is assessed under. A differential check between surfaces; the outcomes themselves are
+    pinned by the approved snapshot and the cases."""
+    import random
+
+    from soknadsveileder.rules import load
+
+    from .helpers import soknad_in_process
+    from .snapshot import DATES
+
+    rules = load()
+    names = {s.id: s.name for s in rules.schemes}
+    rng = random.Random(2026_12_07)
+    values = {
+        "bransje": [["industri"], ["bygg"], ["maritim"], ["industri", "maritim"], ["annen"]],
+        "behov": ["fagbrev", "fagskole", "hoyere", None],
+        "kompetanse": ["ufaglaert", "fagbrev"],
+        "tilbud": ["finnes", "nytt", None],
+        "klynge": [True, False, None],
+        "praksis_aar": [0, 6, None],
+    }
+    samples = [{q: rng.choice(v) for q, v in values.items()} for _ in range(6)]
+    for day in (d.isoformat() for d in DATES):
+        for answers in samples:
+            svar = tmp_path / "svar.json"
+            svar.write_text(json.dumps(answers), encoding="utf-8")
+            line = soknad_in_process("sjekk", "--dato", day, input=json.dumps(answers)).stdout
+            want = json.loads(line)
+            md = tmp_path / "sjekkliste.md"
+            md.unlink(missing_ok=True)
+            screen = soknad_in_process(
+                "veileder", "--svar", str(svar), "--dato", day, "--sjekkliste", str(md), COLUMNS="200"
+            ).stdout
+            text = md.read_text(encoding="utf-8")
+            recommended = re.findall(r"^### \d+\. (.+)$", text, re.M)
+            assert recommended == [names[i] for i in want["anbefalte"]], (day, answers)
+            shown = re.findall(r"│ (\d+)\. (.+?)\s+│", screen)
+            assert [name for _, name in shown] == recommended, (day, answers)
+            for sid in want["passet_tidligere"]:
+                assert f"### {names[sid]}" in text.split("## Passet")[1], (day, answers)
+            for v in want["vurderinger"]:
+                if v["status"] != "ikke_aktuell":
+                    said = f"Vurdert etter runden {v['runde']['navn']}"
+                    assert said in text and said in " ".join(screen.split()), (day, answers, said)

@@ -206,7 +206,7 @@ def test_vet_ikke_throughout(page):
     assert asked == [
         "Hvilken bransje hører bedriften til?",
         "Hva slags utdanning trenger de ansatte?",
-        "Samarbeider bedriften med minst to andre industribedrifter i en klynge?",
+        "Er bedriften med i en utsatt industriklynge, der minst tre industribedrifter samarbeider?",
     ]
     page.get_by_role("link", name="Se resultatet").click()
     got = outcome(page.content())
@@ -237,7 +237,8 @@ def test_a_member_list_up_and_the_xlsx_down(page, tmp_path):
     got = {r[header.index("navn")]: [r[header.index(s)] for s in SCHEMES] for r in table[1:]}
     assert got == {
         "Verft AS": ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"],
-        "Bygg AS": ["kanskje", "ikke_aktuell", "aktuell", "ikke_aktuell"],
+        # 1 March 2021: Industrifagskolen's autumn call was not out yet (HK-dir, from July).
+        "Bygg AS": ["kanskje", "ikke_aktuell", "aktuell (ikke lyst ut ennå)", "ikke_aktuell"],
         "Ørsta Annen AS": ["ikke_aktuell"] * 4,
     }
 

@@ -55,6 +55,8 @@ from ..texts import (
     later_mark,
     note_line,
     nothing_fits,
+    round_line,
+    round_lines,
     short_citation,
 )
 from . import state, upload
@@ -212,7 +214,7 @@ class Pages:
                 "applicant": s.applicant_text,
                 "evidence": {e.field: e for e in s.evidence},
             }
-            for s in self.rules.schemes
+            for s in engine.in_force(self.rules, today).schemes
         ]
         return self.render("start.html", rows=rows, today=today, title="Finn en ordning for kompetanseutvikling")
 
@@ -220,7 +222,7 @@ class Pages:
         """Where the guide goes from here: the next question that can change the result, or
         the review of the answers when none can."""
         answers = _pruned(self.rules, self.answers(request))
-        question = engine.next_question(self.rules, answers)
+        question = engine.next_question(self.rules, answers, self.clock())
         target = f"/sporsmal/{question.id}" if question is not None else "/oversikt"
         return RedirectResponse(target + state.query(self.rules, answers), status_code=303)
 
@@ -285,7 +287,7 @@ class Pages:
 
     async def review(self, request: Request) -> Response:
         answers = _pruned(self.rules, self.answers(request))
-        question = engine.next_question(self.rules, answers)
+        question = engine.next_question(self.rules, answers, self.clock())
         if question is not None:
             return RedirectResponse(f"/sporsmal/{question.id}" + state.query(self.rules, answers), status_code=303)
         rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
@@ -320,7 +322,7 @@ class Pages:
         return HTMLResponse(page)
 
     def _sections(self, answers: Mapping[str, AnswerValue], today: dt.date) -> Markup:
-        key = (engine.signature(self.rules, answers), today)
+        key = (engine.signature(self.rules, answers, today), today)
         sections = self.result_sections.get(key)
         if sections is None:
             result = engine.evaluate(self.rules, answers, today)
@@ -385,15 +387,15 @@ class Pages:
 
     async def schemes(self, request: Request) -> Response:
         today = self.clock()
-        rows = [(s, engine.deadline_state(s, today)) for s in self.rules.schemes]
+        rows = [(s, engine.deadline_state(s, today)) for s in engine.in_force(self.rules, today).schemes]
         return self.render("ordninger.html", rows=rows, facts=scheme_facts, title="Ordningene")
 
     async def scheme(self, request: Request) -> Response:
+        today = self.clock()
         try:
-            scheme = self.rules.scheme(request.path_params["sid"])
+            scheme = engine.in_force(self.rules, today).scheme(request.path_params["sid"])
         except KeyError:
             raise HTTPException(404) from None
-        today = self.clock()
         d = engine.deadline_state(scheme, today)
         items = [self.rules.checklist_items[i] for i in scheme.checklist]
         return self.render(
@@ -404,6 +406,7 @@ class Pages:
             items=items,
             later_mark=later_mark,
             note_line=note_line,
+            rounds=[(r is scheme.round, line, r.source) for r, line in round_lines(scheme, today)],
             title=scheme.name,
         )
 
@@ -564,6 +567,7 @@ def scheme_facts(scheme: Scheme, d: Any, today: dt.date) -> list[tuple[str, str,
     evidence = {e.field: e.source for e in scheme.evidence}
     rows: list[tuple[str, str, Source | None]] = [
         ("Forvalter", scheme.administrator, None),
+        *([("Runde", scheme.round.label, scheme.round.source)] if scheme.round is not None else []),
         ("Hvem søker", scheme.applicant_text, evidence.get("soker")),
         ("For hvem", scheme.for_whom, evidence.get("for_hvem")),
         ("Nivå", scheme.level_text, evidence.get("nivaa")),
@@ -580,7 +584,9 @@ def scheme_facts(scheme: Scheme, d: Any, today: dt.date) -> list[tuple[str, str,
 
 def _facts(a: Assessment, today: dt.date) -> list[tuple[str, str]]:
     """Deadline, what came after it, funds, applicant and notes, as `render._facts` has them."""
-    rows = [("Frist", deadline_text(a.deadline))]
+    shown = round_line(a.scheme)
+    rows = [("Runde", shown)] if shown is not None else []
+    rows.append(("Frist", deadline_text(a.deadline)))
     if a.deadline.passed:
         rows.append(("Etter fristen", a.scheme.after_deadline))
     rows += [("Midler", funds_text(a.scheme)), ("Hvem søker", a.scheme.applicant_text)]
