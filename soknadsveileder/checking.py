@@ -33,7 +33,7 @@ from .model import AnswerValue, Question, RuleBase
 from .saved import adapt, changed_since
 from .sinks import CsvSink, JsonSink, Sink, XlsxSink
 from .tables import EMPTY, Table, TableStats, cell_value, read_csv, read_xlsx
-from .texts import deadline_text, later_mark, note_line
+from .texts import deadline_text, later_mark, note_line, round_line
 
 _PROGRESS_MIN_BYTES = 1_000_000
 _CACHE_SIZE = 4096  # assessments; a JSON one is about 12 KB of text
@@ -548,7 +548,7 @@ class TableSink(Sink):
         if body.recommended:
             label = ", ".join(names[i] for i in body.recommended)
         elif body.earlier:
-            label = "Ingen å søke på nå; se Passet tidligere"
+            label = "Ingen med åpen runde; se Passet tidligere og Andre muligheter"
         else:
             label = "Ingen sikkert; se Kanskje" if maybe else "Ingen passer"
         earlier = ", ".join(names[i] for i in body.earlier)
@@ -566,9 +566,9 @@ class TableSink(Sink):
         # A table where there is room for every word of a scheme's name; a list where there is
         # not, so that no name is ever cut («Industrifagskol…»).
         wide = console.width >= _TABLE_WIDTH
-        table = Table(title="Resultat per post")
+        table = Table(title=f"Resultat per post, vurdert per {self.today.isoformat()}")
         table.add_column("Linje", justify="right")  # where the adviser finds the row in the file
-        for heading in ("Bedrift", "Anbefalt", "Kanskje", "Passet tidligere (frist passert)"):
+        for heading in ("Bedrift", "Anbefalt", "Kanskje", "Passet tidligere (runden er over)"):
             table.add_column(heading)
         shown: set[str] = set()
         others: set[str] = set()
@@ -587,18 +587,20 @@ class TableSink(Sink):
                 statuses = zip(self.rules.schemes, checked.body.statuses, strict=True)
                 shown |= {s.id for s, st in statuses if st in ("aktuell", "kanskje")}
                 if not any(
-                    st == "aktuell" and not engine.deadline_state(s, self.today).passed
+                    st == "aktuell" and engine.deadline_state(s, self.today).passed is False
                     for s, st in zip(self.rules.schemes, checked.body.statuses, strict=True)
                 ):
                     others.add("ja")
         if wide:
             console.print(table)
         year = self.today.year
-        for scheme in self.rules.schemes:
+        for scheme in engine.in_force(self.rules, self.today).schemes:
             if scheme.id not in shown:
                 continue
             d = engine.deadline_state(scheme, self.today)
-            rows = [("", "Frist: " + escape(deadline_text(d)))]
+            shown_round = round_line(scheme)
+            rows = [("", escape(shown_round))] if shown_round is not None else []
+            rows.append(("", "Frist: " + escape(deadline_text(d))))
             if d.passed:
                 rows.append(("", "Etter fristen: " + escape(scheme.after_deadline)))
             rows += [("•", "Merknad: " + escape(note_line(note, year))) for note in scheme.notes]

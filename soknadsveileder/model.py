@@ -370,9 +370,11 @@ class Scheme:
     def in_round(self, r: Round) -> Scheme:
         """The scheme as it was in one of its rounds.
 
-        Rounds build on each other, oldest first: each round's facts, conditions, checklist,
-        ranking and notes replace what held before it, and the rest carries on from the
-        round before (and, before the first, from the scheme itself).
+        Rounds build on each other, oldest first: each round's facts, conditions, checklist
+        and ranking replace what held before it, and the rest carries on from the round
+        before (and, before the first, from the scheme itself). Notes and «etter fristen» say
+        something about one round, so they never carry on: a round without them has the
+        scheme's own.
         """
         view = self.base_of()
         for each in self.rounds:
@@ -388,7 +390,10 @@ class Scheme:
     def _apply(self, r: Round) -> Scheme:
         replaced = {c.id: c for c in r.criteria}
         fields = set(r.fields)
-        evidence = tuple(e for e in self.evidence if e.field not in fields) + r.evidence
+        base = self.base_of()
+        kept = tuple(e for e in self.evidence if e.field not in fields and e.field != "etter_fristen")
+        after = () if "etter_fristen" in fields else tuple(e for e in base.evidence if e.field == "etter_fristen")
+        evidence = kept + after + r.evidence
         return Scheme(
             id=self.id,
             name=self.name,
@@ -405,9 +410,9 @@ class Scheme:
             checklist=r.checklist if r.checklist is not None else self.checklist,
             sources=self.sources,
             history=self.history,
-            after_deadline=r.after_deadline if r.after_deadline is not None else self.after_deadline,
+            after_deadline=r.after_deadline if r.after_deadline is not None else base.after_deadline,
             ranking=r.ranking if r.ranking is not None else self.ranking,
-            notes=r.notes if r.notes is not None else self.notes,
+            notes=r.notes if r.notes is not None else base.notes,
             evidence=evidence,
             rounds=self.rounds,
             round=r,

@@ -355,6 +355,7 @@ def result_screen(
     since: Mapping[str, Any] | None = None,
 ) -> None:
     marks, refs = Marks(console), References()
+    console.print(f"[dim]Vurdert {result.date.isoformat()} med regelverk {esc(rules.version)}.[/dim]")
     print_warnings(console, result.warnings)
     if since is not None:
         lines = [*since["tekst"], *since["merknader"]]

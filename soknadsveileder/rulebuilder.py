@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
-from yaml.nodes import Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import (
     APPLICANT_TYPES,
@@ -60,6 +60,16 @@ _TOP_KEYS = ("versjon", "oppdatert", "kilder", "sporsmal", "sjekkpunkter", "ordn
 _MIN_YEAR, _MAX_YEAR = 1990, 2100
 
 T = TypeVar("T")
+
+
+def _named_fields(node: Node | None) -> set[str]:
+    """The `gjelder` of each entry under a `belegg`, as written, whether or not it built."""
+    named: set[str] = set()
+    if isinstance(node, SequenceNode):
+        for item in node.value:
+            if isinstance(item, MappingNode):
+                named |= {v.value for k, v in item.value if k.value == "gjelder" and isinstance(v, ScalarNode)}
+    return named
 
 
 @dataclass
@@ -679,7 +689,9 @@ class _Builder(NodeReader):
         fields = tuple(
             k for k in ("beskrivelse", "soker", "for_hvem", "nivaa", "midler", "frist", "etter_fristen") if k in f
         )
-        backed = {e.field for e in evidence}
+        # A belegg that failed for its own reason (its source not among the scheme's) has had
+        # its error; the field it names is not also «uten belegg».
+        backed = {e.field for e in evidence} | _named_fields(f.get("belegg", (None, None))[1])
         for key in fields:
             if key not in backed:
                 self.error(

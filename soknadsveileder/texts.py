@@ -176,9 +176,9 @@ def _closing_year(d: DeadlineState) -> int | None:
 
 
 EARLIER_INTRO = (
-    "Disse ordningene passer til svarene, men den siste runden kildene viser, er over, og kildene viser ingen ny "
-    "runde. Det betyr ikke at ordningen er lagt ned: se «Etter fristen» ved hver av dem for hva kildene sier, "
-    "og spør forvalteren om det kommer en ny runde."
+    "Disse ordningene passer til svarene, men runden som gjaldt på datoen, er over. Det betyr ikke at ordningen er "
+    "lagt ned: se «Etter fristen» ved hver av dem for hva kildene sier, og spør forvalteren om det kommer en ny "
+    "runde."
 )
 
 

@@ -157,7 +157,9 @@ def test_ordninger_shows_history_and_the_way_forward(cli):
     # In 2026 Industrifagskolen is in its round «2025 og senere»: no deadline is known, since
     # the fagskole applies; the way forward is the round's checklist, not a closed call.
     assert "Historikk" in detail and "Sju fagskoler" in detail
-    assert "Vurdert etter runden 2025 og senere (kilde: NTB, gjengitt av Lister24 2024)." in detail
+    assert (
+        "Vurdert etter runden 2025 og senere, uten kjent utlysning (kilde: NTB, gjengitt av Lister24 2024)." in detail
+    )
     assert "Spør en fagskole om den har Industrifagskolen-moduler nå" in detail
     assert "Etter fristen:" not in detail
     maritime = " ".join(cli("ordninger", "bransjeprogram-maritim", "--dato", LATE).stdout.split())

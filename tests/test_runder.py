@@ -144,6 +144,18 @@ def test_sjekk_and_ordninger_carry_the_round(cli):
 # --- The loader's rules for rounds, one broken file each ------------------------------------
 
 
+def test_a_source_missing_from_the_scheme_is_said_once_not_as_a_missing_belegg(tmp_path):
+    """First hour: a round's source that is not in the scheme's «kilder» gave a second,
+    wrong error, «uten belegg», for a belegg that was there."""
+    path = tmp_path / "regler.yaml"
+    path.write_text(RUNDER.read_text(encoding="utf-8").replace("    kilder: [artikkel, ny]", "    kilder: [artikkel]"))
+    with pytest.raises(RuleBaseError) as err:
+        load(path)
+    messages = [i.message for i in err.value.issues]
+    assert "Kilden 'ny' står ikke under 'kilder' for denne ordningen." in messages
+    assert not any("uten belegg" in m for m in messages), messages
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
