@@ -42,6 +42,8 @@ def deadline_text(d: DeadlineState) -> str:
         return f"{d.text} (datoen er ukjent)"
     if d.phase in _PHASE:
         return f"{d.text} ({_PHASE[d.phase]})"
+    if d.days_left is None and d.earliest is not None and not d.approximate:
+        return f"{d.text} (åpen; kildene gir to datoer)"
     if d.days_left is None:
         return f"{d.text} (åpen; fristen er omtrentlig)"
     if d.days_left == 0:

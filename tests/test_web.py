@@ -833,3 +833,45 @@ def test_a_2021_file_says_which_answer_is_asked_again_without_contradicting_itse
     assert "ingenting er endret" not in text
     # Fortsett asks tilbud again.
     assert 'href="/sporsmal?bransje=industri&amp;behov=fagskole"' in page.text
+
+
+def test_every_answer_set_on_every_date_reaches_the_page_as_sjekk_reads_it(rules):
+    """The whole answer space (tests/snapshot.py), on a date in every combination of rounds and
+    after the last: the address the pages write carries the same answers back, and the result
+    page's sections list the recommended and earlier schemes and their rounds as `soknad
+    sjekk`'s JSON does (the HTTP round trip itself is sampled above)."""
+    from urllib.parse import parse_qsl
+
+    from soknadsveileder import engine
+    from soknadsveileder.answers import parse_record
+    from soknadsveileder.jsonout import result_json
+    from soknadsveileder.web import result_view
+    from soknadsveileder.web import state as web_state
+
+    from .snapshot import DATES, all_answer_sets
+
+    seen = set()
+    checked = 0
+    for answers in all_answer_sets(rules):
+        kept = engine.effective(rules, answers)
+        key = tuple(kept.items())
+        if key in seen:
+            continue
+        seen.add(key)
+        record = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kept.items()}
+        read = parse_record(rules, record)  # how sjekk reads the record
+        carried = web_state.decode(rules, parse_qsl(web_state.query(rules, kept).lstrip("?")))
+        # «Vet ikke» and no answer are the same to a result; every known answer comes back.
+        assert {k: v for k, v in carried.items() if v is not None} == {
+            k: v for k, v in read.items() if v is not None
+        }, record
+        for day in DATES:
+            want = result_json(engine.evaluate(rules, read, day))
+            view = result_view(rules, engine.evaluate(rules, carried, day))
+            assert [r["a"].scheme.id for r in view["recommended"]] == want["anbefalte"], (record, day)
+            assert [r["a"].scheme.id for r in view["earlier"]] == want["passet_tidligere"], (record, day)
+            rounds = {v["id"]: (v["runde"] or {}).get("navn") for v in want["vurderinger"]}
+            for r in view["recommended"]:
+                assert dict(r["facts"])["Runde"].startswith(f"Vurdert etter runden {rounds[r['a'].scheme.id]} "), day
+            checked += 1
+    assert checked == len(seen) * len(DATES) > 30_000
