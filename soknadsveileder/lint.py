@@ -114,7 +114,7 @@ def _outcomes(rules: RuleBase, dims: list[Dimension], today: dt.date) -> dict[tu
 
 def _dates(rules: RuleBase, today: dt.date) -> tuple[dt.date, ...]:
     """`today`, the day before the first deadline, and the day each round opened."""
-    schemes = [s.in_round(r) for s in rules.schemes for r in s.rounds] or list(rules.schemes)
+    schemes = [s.in_round(r) for s in rules.schemes for r in s.rounds]
     schemes += [s for s in rules.schemes if not s.rounds]
     dated = [d for s in schemes for d in (s.deadline.earliest, s.deadline.date) if d is not None]
     opened = {r.announced or r.starts for s in rules.schemes for r in s.rounds}
