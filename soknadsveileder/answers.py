@@ -78,30 +78,40 @@ def close_match(word: str, options: list[str], cutoff: float = 0.6) -> str | Non
     return found[0] if found else None
 
 
-def parse_value(question: Question, raw: object) -> AnswerValue:
+def parse_value(question: Question, raw: object, *, cell: bool = False) -> AnswerValue:
     """Validate one JSON answer. None is "vet ikke". Raises ValueError with a Norwegian message.
 
     A question with `flervalg` takes one value or a list of values, and always gives a
-    tuple in the order of the question's choices, so equal answers compare equal.
+    tuple in the order of the question's choices, so equal answers compare equal. With
+    `cell`, the value came from a spreadsheet cell, and the message speaks of cells, not JSON.
     """
     if raw is None:
         return None
     if question.multiple:
-        return _parse_several(question, raw)
+        return _parse_several(question, raw, cell)
     if question.type == "valg":
         allowed = [c.value for c in question.choices]
         if not isinstance(raw, str):
-            raise ValueError(f"Forventet en av {', '.join(allowed)}, fant {show(raw)}.")
-        return _choice(allowed, raw)
+            raise ValueError(f"Forventet en av {', '.join(allowed)}, fant {_shown(raw, cell)}.")
+        return _choice(allowed, raw, cell)
     if question.type == "ja_nei":
         if isinstance(raw, bool):
             return raw
+        if cell:
+            raise ValueError(f"Skriv ja eller nei, fant {_shown(raw, cell)}.")
         hint = ""
         if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
             word = "true" if raw.strip().lower() in _YES else "false"
             hint = f" Skriv {word} uten anførselstegn."
         raise ValueError(f"Skriv ja eller nei (i JSON: true eller false), fant {show(raw)}.{hint}")
-    return _parse_number(question, raw)
+    return _parse_number(question, raw, cell)
+
+
+def _shown(value: object, cell: bool) -> str:
+    """A value in a message: as JSON spells it, or for a cell as a person typed it: «ja»."""
+    if cell and isinstance(value, str | int | float) and not isinstance(value, bool):
+        return f"«{clean(str(value))}»"
+    return show(value)
 
 
 def parse_text(question: Question, text: str) -> AnswerValue:
@@ -120,6 +130,9 @@ def parse_text(question: Question, text: str) -> AnswerValue:
             raw = word in _YES
     elif question.type == "tall":
         number = whole_number(text)
+        if question.approximate and not isinstance(number, int):
+            rounded = approximate(text)
+            number = number if rounded is None else rounded
         if isinstance(number, int):
             raw = number
         elif re.fullmatch(r"[+-]?[0-9]+[.,][0-9]+", number):
@@ -138,39 +151,66 @@ def whole_number(text: str) -> int | str:
     return int(bare) if re.fullmatch(r"[+-]?[0-9]+", bare) else text
 
 
-def _choice(allowed: list[str], raw: str) -> str:
+_APPROXIMATE = re.compile(
+    r"(?:(?:ca|cirka|circa|omtrent|rundt|omkring|om lag)\.?\s*|~\s*)?([+-]?[0-9]+)(?:[.,]([0-9]+))?(?:\s*år)?",
+    re.IGNORECASE,
+)
+
+
+def approximate(text: str) -> int | None:
+    """An approximate number as people type it, as the whole number at or below it: «ca. 5»,
+    «omtrent 5», «5 år» and «5,5» are all 5. None for anything else. Only for a question whose
+    help says that an approximate number will do (`Question.approximate`): rounding down
+    never lets 4,9 years count as the 5 a condition asks for."""
+    from decimal import ROUND_FLOOR, Decimal
+
+    found = _APPROXIMATE.fullmatch(text.strip())
+    if found is None:
+        return None
+    whole, fraction = found.groups()
+    if fraction is None:
+        return int(whole)
+    return int(Decimal(f"{whole}.{fraction}").to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _choice(allowed: list[str], raw: str, cell: bool = False) -> str:
     if raw not in allowed:
         close = close_match(raw, allowed)
-        hint = f" Mente du '{close}'?" if close else f" Gyldige verdier: {', '.join(allowed)}."
-        raise ValueError(f"{show(raw)} er ikke en gyldig verdi.{hint}")
+        if cell:
+            hint = f" Mente du «{close}»?" if close else f" Gyldige verdier: {', '.join(allowed)}."
+        else:
+            hint = f" Mente du '{close}'?" if close else f" Gyldige verdier: {', '.join(allowed)}."
+        raise ValueError(f"{_shown(raw, cell)} er ikke en gyldig verdi.{hint}")
     return raw
 
 
-def _parse_several(question: Question, raw: object) -> tuple[str, ...]:
+def _parse_several(question: Question, raw: object, cell: bool = False) -> tuple[str, ...]:
     allowed = [c.value for c in question.choices]
     if isinstance(raw, str):
-        return (_choice(allowed, raw),)
+        return (_choice(allowed, raw, cell),)
     if not isinstance(raw, list | tuple):
         raise ValueError(f"Forventet en av {', '.join(allowed)}, eller en liste av dem, fant {show(raw)}.")
     if not raw:
+        if cell:
+            raise ValueError("Cellen har bare komma. Skriv minst én verdi, eller la cellen stå tom for «vet ikke».")
         raise ValueError("Listen er tom. Velg minst én verdi, eller la feltet være null for «vet ikke».")
     seen: set[str] = set()
     for item in raw:
         if not isinstance(item, str):
             raise ValueError(f"Hvert element i listen må være en av {', '.join(allowed)}, fant {show(item)}.")
-        _choice(allowed, item)
+        _choice(allowed, item, cell)
         if item in seen:
-            raise ValueError(f"{show(item)} står to ganger i listen.")
+            raise ValueError(f"{_shown(item, cell)} står to ganger i {'cellen' if cell else 'listen'}.")
         seen.add(item)
     return tuple(v for v in allowed if v in seen)
 
 
-def _parse_number(question: Question, raw: object) -> int:
+def _parse_number(question: Question, raw: object, cell: bool = False) -> int:
     # JSON Schema's "integer" is any number with no fraction, 5.0 included, but never a
     # boolean or a string: the same here.
     value: int
-    if isinstance(raw, bool):
-        raise ValueError(f"Forventet et heltall, fant {show(raw)}.")
+    if isinstance(raw, bool) or (cell and isinstance(raw, str) and not re.search(r"[0-9]", raw)):
+        raise ValueError(f"Forventet et heltall, fant {_shown(raw, cell)}.")
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
@@ -179,9 +219,9 @@ def _parse_number(question: Question, raw: object) -> int:
         raise ValueError(f"Forventet et heltall, fant teksten {show(raw)}. Skriv tallet uten anførselstegn.")
     elif isinstance(raw, float | str) and re.fullmatch(r"\s*[+-]?[0-9]+[.,][0-9]+\s*", str(raw)):
         whole = re.split(r"[.,]", str(raw).strip())[0]
-        raise ValueError(f"Skriv et helt tall, fant {show(raw)}; rund ned: {whole}.")
+        raise ValueError(f"Skriv et helt tall, fant {_shown(raw, cell)}; rund ned: {whole}.")
     else:
-        raise ValueError(f"Forventet et heltall, fant {show(raw)}.")
+        raise ValueError(f"Forventet et heltall, fant {_shown(raw, cell)}.")
     if question.minimum is not None and value < question.minimum:
         raise ValueError(f"Tallet må være minst {question.minimum}, fant {value}.")
     if question.maximum is not None and value > question.maximum:
@@ -208,11 +248,12 @@ def unwrap_saved(record: object) -> object:
     return record["svar"]
 
 
-def parse_record(rules: RuleBase, record: object) -> dict[str, AnswerValue]:
+def parse_record(rules: RuleBase, record: object, *, cell: bool = False) -> dict[str, AnswerValue]:
     """Validate a whole answer record (a JSON object). Reports every bad field at once.
 
     Keys are question ids; `PASSTHROUGH` keys are allowed and ignored here. A saved answer
-    file is unwrapped first.
+    file is unwrapped first. With `cell`, the record is a spreadsheet row, and the messages
+    speak of cells.
     """
     record = unwrap_saved(record)
     if not isinstance(record, Mapping):
@@ -223,14 +264,15 @@ def parse_record(rules: RuleBase, record: object) -> dict[str, AnswerValue]:
     for key, raw in record.items():
         if key in PASSTHROUGH:
             if not passthrough_ok(raw):
-                errors.append(FieldError(key, f"«{key}» må være tekst eller et heltall, fant {show(raw)}."))
+                where = f"Cellen i kolonnen «{key}»" if cell else f"«{key}»"
+                errors.append(FieldError(key, f"{where} må være tekst eller et heltall, fant {_shown(raw, cell)}."))
             continue
         question = known.get(key)
         if question is None:
-            errors.append(unknown_field(key, list(known)))
+            errors.append(unknown_field(key, list(known), cell))
             continue
         try:
-            answers[key] = parse_value(question, raw)
+            answers[key] = parse_value(question, raw, cell=cell)
         except ValueError as e:
             errors.append(FieldError(key, str(e)))
     if errors:
@@ -238,9 +280,13 @@ def parse_record(rules: RuleBase, record: object) -> dict[str, AnswerValue]:
     return answers
 
 
-def unknown_field(key: object, known: list[str]) -> FieldError:
-    """A field no question has, with the nearest one or the list of them."""
+def unknown_field(key: object, known: list[str], cell: bool = False) -> FieldError:
+    """A field no question has, with the nearest one or the list of them; for a spreadsheet
+    (`cell`), a column whose name is close to a question's, so its answers would be lost."""
     close = close_match(str(key), known)
+    if cell:
+        hint = f" Mente du '{close}'? Rett kolonnenavnet" if close else f" Spørsmålene er {', '.join(known)}"
+        return FieldError(clean(str(key)), f"Kolonnen {name(key)} er ikke et spørsmål.{hint}, eller tøm cellen.")
     hint = f" Mente du '{close}'?" if close else f" Kjente felt: {', '.join(known)}."
     return FieldError(clean(str(key)), f"Ukjent felt {name(key)}.{hint}")
 

@@ -38,7 +38,8 @@ class RawRecord:
     # A CSV row whose cells line up with the header: its cells, and the reader that knows
     # the columns (`tables.Table`). `value` is then built only if the checker asks for it.
     cells: list[str] | None = None
-    table: Any = None
+    table: Any = None  # the `tables.Table` a spreadsheet row comes from
+    own: tuple[Any, ...] | None = None  # the row's own columns (`tables.Table.own_of`)
 
 
 class _JSONValueError(ValueError):

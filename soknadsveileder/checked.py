@@ -13,7 +13,7 @@ from typing import Any
 from .files import stdout_ascii
 from .jsonout import result_json
 from .model import Result
-from .texts import status_cell
+from .texts import status_cell, status_words_cell
 
 CACHE_FIELDS = 65_536  # small entries: a field value, or a tuple of classes
 
@@ -47,7 +47,7 @@ class Body:
     cached assessments cost little memory.
     """
 
-    def __init__(self, result: Result, pieces: dict[str, str]) -> None:
+    def __init__(self, result: Result, pieces: dict[str, str], questions: dict[str, str]) -> None:
         self.result: Result | None = result
         self.recommended = result.recommended
         self.earlier = result.earlier
@@ -60,6 +60,17 @@ class Body:
             ", ".join(self.earlier),
             *(status_cell(a) for a in result.assessments),
             ", ".join(self.missing),
+            "",
+        )
+        # the same for people, in a workbook: scheme names, «Passer», the questions' text
+        # (`questions`: id → text)
+        names = {a.scheme.id: a.scheme.name for a in result.assessments}
+        self.people_cells = (
+            "Ja",
+            "; ".join(names[i] for i in self.recommended),
+            "; ".join(names[i] for i in self.earlier),
+            *(status_words_cell(a) for a in result.assessments),
+            "; ".join(questions.get(q, q) for q in self.missing),
             "",
         )
         self.tally_key = (self.statuses, self.missing)
@@ -96,14 +107,17 @@ class Body:
 
 class Checked:
     """One record checked: what the outputs and the summary need. The JSON line is made
-    only if asked for, so CSV and Excel output do not pay for it."""
+    only if asked for, so CSV and Excel output do not pay for it. A spreadsheet row carries
+    its own columns (`own`) and the table it comes from, which names them."""
 
-    __slots__ = ("body", "errors", "head")
+    __slots__ = ("body", "errors", "head", "own", "table")
 
     def __init__(self, head: dict[str, Any], body: Body | None = None, errors: tuple[dict[str, Any], ...] = ()):
         self.head = head
         self.body = body
         self.errors = errors
+        self.own: tuple[Any, ...] | None = None
+        self.table: Any = None
 
     @property
     def ok(self) -> bool:
@@ -116,9 +130,25 @@ class Checked:
 
     @property
     def line(self) -> str:
+        head = self.head
+        if self.own is not None:
+            head = {**head, "kolonner": own_json(self.table.all_own_names, self.own)}
         if self.body is not None:
-            return dumps_line(self.head)[:-2] + ", " + "".join(self.body.json)
-        return dumps_line({**self.head, "ok": False, "feil": list(self.errors)})
+            return dumps_line(head)[:-2] + ", " + "".join(self.body.json)
+        return dumps_line({**head, "ok": False, "feil": list(self.errors)})
+
+
+def own_json(names: list[str], values: tuple[Any, ...]) -> dict[str, Any]:
+    """A row's own columns in JSON: text, numbers and yes/no as they are, a date as ISO text."""
+    out: dict[str, Any] = {}
+    for name, value in zip(names, values, strict=True):
+        if value is None or isinstance(value, str | int | float | bool):
+            out[name] = value
+        elif hasattr(value, "isoformat"):
+            out[name] = value.isoformat()
+        else:
+            out[name] = str(value)
+    return out
 
 
 def make_room(cache: dict[Any, Any], size: int) -> None:

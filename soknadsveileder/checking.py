@@ -32,7 +32,7 @@ from .interrupt import exit_code
 from .model import AnswerValue, Question, RuleBase
 from .saved import adapt, changed_since
 from .sinks import CsvSink, JsonSink, Sink, XlsxSink
-from .tables import EMPTY, Table, TableStats, cell_value, read_csv, read_xlsx
+from .tables import EMPTY, CsvDialect, Table, TableStats, cell_value, combine_own, open_csv, open_xlsx
 from .texts import deadline_text, later_mark, note_line, round_line
 
 _PROGRESS_MIN_BYTES = 1_000_000
@@ -93,8 +93,10 @@ class Checker:
         self._cache: dict[Signature, Body] = {}
         self._positions = {q.id: i for i, q in enumerate(rules.questions)}
         self._ids = [q.id for q in rules.questions]
+        self._texts = {q.id: q.text for q in rules.questions}
         self._cuts = engine.number_cuts(rules)
         self._fields: dict[tuple[object, ...], tuple[int, object, AnswerValue] | FieldError] = {}
+        self._cell_fields: dict[tuple[object, ...], tuple[int, object, AnswerValue] | FieldError] = {}
         self._signatures: dict[tuple[object, ...], Signature] = {}
         self._pieces: dict[str, str] = {}  # JSON text shared by assessments (see Body)
         self._tables: dict[Table, _RowPlan] = {}
@@ -110,9 +112,14 @@ class Checker:
         return body
 
     def _body_uncached(self, answers: Any) -> Body:
-        return Body(engine.evaluate(self.rules, answers, self.today), self._pieces)
+        return Body(engine.evaluate(self.rules, answers, self.today), self._pieces, self._texts)
 
     def check(self, nr: int, raw: RawRecord, source: str | None = None) -> Checked:
+        checked = self._check(nr, raw, source)
+        checked.own, checked.table = raw.own, raw.table
+        return checked
+
+    def _check(self, nr: int, raw: RawRecord, source: str | None) -> Checked:
         head: dict[str, Any] = {"nr": nr, "linje": raw.line}
         if source is not None:
             head["fil"] = source
@@ -126,18 +133,19 @@ class Checker:
             if checked is not None:
                 return checked
             value = raw.table.row_record(raw.cells, raw.line).value
+        cell = raw.table is not None  # a spreadsheet row: its messages speak of cells
         if type(value) is dict and not ("svar" in value and "regelverk" in value):
-            checked = self._check_plain(head, value)
+            checked = self._check_plain(head, value, cell)
             if checked is not None:
                 return checked
-        return self._check_uncached(head, value)
+        return self._check_uncached(head, value, cell)
 
-    def _check_plain(self, head: dict[str, Any], record: dict[str, Any]) -> Checked | None:
+    def _check_plain(self, head: dict[str, Any], record: dict[str, Any], cell: bool = False) -> Checked | None:
         """A plain record of plain values, by the caches; None if it is not one."""
         classes: list[object] = [_ABSENT] * len(self._positions)
         parsed_fields = []
         errors: list[FieldError] = []
-        fields = self._fields
+        fields = self._cell_fields if cell else self._fields
         for field, value in record.items():
             if field in _PASSTHROUGH:
                 if not passthrough_ok(value):
@@ -154,7 +162,7 @@ class Checker:
                 return None
             parsed = fields.get(key)
             if parsed is None:
-                parsed = self._parse_field(field, value)
+                parsed = self._parse_field(field, value, cell)
                 make_room(fields, CACHE_FIELDS)
                 fields[key] = parsed
             if isinstance(parsed, FieldError):
@@ -227,7 +235,7 @@ class Checker:
         (None for an empty cell). Cells that reduce to the same class share the code."""
         name, question = plan.answer_columns[column]
         value = cell_value(question, cell)
-        parsed = None if value is EMPTY else self._parse_field(name, value)
+        parsed = None if value is EMPTY else self._parse_field(name, value, True)
         cls = parsed if parsed is None or isinstance(parsed, FieldError) else parsed[1]
         classes = plan.classes[column]
         code = classes.get((type(cls), cls))
@@ -256,10 +264,12 @@ class Checker:
             body = self._cached_body(answers, signature)
         return body
 
-    def _parse_field(self, field: str, value: object) -> tuple[int, object, AnswerValue] | FieldError:
+    def _parse_field(
+        self, field: str, value: object, cell: bool = False
+    ) -> tuple[int, object, AnswerValue] | FieldError:
         """One field by the one parser: its position, class and value; or its error."""
         try:
-            parsed = parse_record(self.rules, {field: value})[field]
+            parsed = parse_record(self.rules, {field: value}, cell=cell)[field]
         except AnswerError as e:
             return e.errors[0]
         cuts = self._cuts.get(field)
@@ -267,7 +277,7 @@ class Checker:
             return self._positions[field], ("intervall", bisect_right(cuts, parsed)), parsed
         return self._positions[field], parsed, parsed
 
-    def _check_uncached(self, head: dict[str, Any], value: object) -> Checked:
+    def _check_uncached(self, head: dict[str, Any], value: object, cell: bool = False) -> Checked:
         errors: list[FieldError] = []
         saved = None
         if isinstance(value, dict):  # even when the record is malformed, the line can be found
@@ -280,7 +290,7 @@ class Checker:
             # id and navn go through even when an answer is wrong, so the line can be found.
             if isinstance(record, dict):
                 head.update({k: record[k] for k in PASSTHROUGH if k in record and passthrough_ok(record[k])})
-            answers = parse_record(self.rules, value)  # it unwraps a saved file itself, once
+            answers = parse_record(self.rules, value, cell=cell)  # it unwraps a saved file itself, once
         except AnswerError as e:
             errors.extend(e.errors)
         if errors:
@@ -389,22 +399,31 @@ def _open_inputs(paths: list[Path], stack: ExitStack, kind: str | None) -> list[
     return opened
 
 
-def _read(item: Input, rules: RuleBase, stats: TableStats, sheet: str | None) -> Iterator[RawRecord]:
-    source = item.name or "stdin"
-    if item.kind == "csv":
-        return read_csv(item.stream, rules, source, stats)
-    if item.kind == "xlsx":
-        return read_xlsx(item.stream, rules, source, stats, sheet)
-    return read_records(item.stream)
-
-
-def _records(
-    inputs: list[Input], rules: RuleBase, stats: TableStats, sheet: str | None, progress: Any
-) -> Iterator[tuple[str | None, RawRecord]]:
-    several = len(inputs) > 1
+def open_tables(
+    inputs: list[Input], rules: RuleBase, stats: TableStats, sheet: str | None, header_row: int | None
+) -> list[Table | None]:
+    """Find the list in each spreadsheet input (None for JSON) before any row is read, so a
+    file with no list fails before output starts, and the own columns of every file are
+    known for the result's header. Raises `tables.TableProblem`."""
+    tables: list[Table | None] = []
     for item in inputs:
+        source = item.name or "stdin"
+        if item.kind == "csv":
+            tables.append(open_csv(item.stream, rules, source, stats, header_row))
+        elif item.kind == "xlsx":
+            tables.append(open_xlsx(item.stream, rules, source, stats, sheet, header_row))
+        else:
+            tables.append(None)
+    combine_own([t for t in tables if t is not None])
+    return tables
+
+
+def _records(inputs: list[Input], tables: list[Table | None], progress: Any) -> Iterator[tuple[str | None, RawRecord]]:
+    several = len(inputs) > 1
+    for item, table in zip(inputs, tables, strict=True):
         task = progress.add_task(item.name or "stdin", total=item.size) if progress is not None and item.size else None
-        for n, record in enumerate(_read(item, rules, stats, sheet), 1):
+        records = table.records() if table is not None else read_records(item.stream)
+        for n, record in enumerate(records, 1):
             if task is not None and n % 512 == 0 and item.kind != "xlsx":
                 progress.update(task, completed=item.stream.tell())
             yield (item.name if several else None), record
@@ -422,19 +441,44 @@ class Options:
     earlier: Callable[[str], RuleBase | None] | None = None
     kind: str | None = None  # --inndata
     sheet: str | None = None  # --ark
+    header_row: int | None = None  # --overskriftsrad
     output: Path | None = None  # -o
-    excel: bool = False
+    csv_form: str | None = None  # "excel" (--excel), "komma" (--komma), or None: as the list came
     summary: bool = False
 
 
-def _sink(rules: RuleBase, today: dt.date, options: Options, flush_each: bool) -> Sink:
+EXCEL_CSV = CsvDialect(";", bom=True, crlf=True)
+PLAIN_CSV = CsvDialect(",")
+
+
+def csv_dialect(form: str | None, output: Path | None, tables: list[Table | None]) -> CsvDialect:
+    """The form of CSV written: as asked; else, to a file, the form the first list came in
+    (an .xlsx came from Excel, so Excel's form); else plain, for a program to read."""
+    if form == "excel":
+        return EXCEL_CSV
+    if form == "komma" or output is None:
+        return PLAIN_CSV
+    first = next((t for t in tables if t is not None), None)
+    if first is None:
+        return PLAIN_CSV
+    if first.kind == "xlsx":
+        return EXCEL_CSV
+    return first.dialect
+
+
+def _sink(rules: RuleBase, today: dt.date, options: Options, flush_each: bool, tables: list[Table | None]) -> Sink:
+    own = all_own_names(tables)
     if options.fmt == "csv":
-        return CsvSink(rules, options.output, options.excel, today)
+        return CsvSink(rules, options.output, csv_dialect(options.csv_form, options.output, tables), today, own)
     if options.fmt == "xlsx":
-        return XlsxSink(rules, options.output, today)
+        return XlsxSink(rules, options.output, today, own)
     if options.fmt == "tabell":
         return TableSink(rules, today, options.output)
     return JsonSink(options.output, flush_each)
+
+
+def all_own_names(tables: list[Table | None]) -> list[str]:
+    return next((t.all_own_names for t in tables if t is not None), [])
 
 
 def run_batch(rules: RuleBase, today: dt.date, options: Options) -> int:
@@ -443,6 +487,10 @@ def run_batch(rules: RuleBase, today: dt.date, options: Options) -> int:
     stats = TableStats()
     with ExitStack() as stack:
         inputs = _open_inputs(options.paths, stack, options.kind)
+        tables = open_tables(inputs, rules, stats, options.sheet, options.header_row)
+        for table in tables:
+            if table is not None:
+                stack.callback(table.close)
         progress = _progress(stack, inputs)
         # Someone typing records at a terminal sees each result at once, and how to stop.
         flush_each = sys.stdin.isatty() and any(item.name is None for item in inputs)
@@ -451,15 +499,17 @@ def run_batch(rules: RuleBase, today: dt.date, options: Options) -> int:
                 sys.stderr.write(f"Advarsel: {warning}\n")
         if flush_each:
             sys.stderr.write("soknad sjekk: leser JSON fra tastaturet, én post per linje. Ctrl-D avslutter.\n")
-        sink = _sink(rules, today, options, flush_each)
+        sink = _sink(rules, today, options, flush_each, tables)
         try:
-            for nr, (name, record) in enumerate(_records(inputs, rules, stats, options.sheet, progress), 1):
+            for nr, (name, record) in enumerate(_records(inputs, tables, progress), 1):
                 checked = checker.check(nr, record, name)
                 tally.add(checked)
                 sink.write(checked)
             if options.summary and options.fmt == "tabell":
                 assert isinstance(sink, TableSink)
                 sink.summary = tally
+            if isinstance(sink, XlsxSink):
+                sink.notes = stats.notes()
             sink.finish()
         except KeyboardInterrupt as e:
             # A line is written whole or not at all, so what is buffered is complete lines:
@@ -484,8 +534,11 @@ def run_batch(rules: RuleBase, today: dt.date, options: Options) -> int:
         except BaseException:
             sink.abort()
             raise
-    for note in stats.header_notes:
-        sys.stderr.write(f"Advarsel: {note}\n")
+    for note in stats.info:
+        sys.stderr.write(f"soknad sjekk: {note}\n")
+    for note in stats.notes()[len(stats.info) :]:
+        prefix = "Advarsel: " if note in stats.header_notes else "soknad sjekk: "
+        sys.stderr.write(f"{prefix}{note}\n")
     if tally.read == 0:
         sys.stderr.write("soknad sjekk: fant ingen poster i inndata.\n")
     else:

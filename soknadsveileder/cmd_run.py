@@ -31,6 +31,7 @@ from .interrupt import exit_code
 if TYPE_CHECKING:
     from .model import AnswerValue, RuleBase
     from .saved import Saved
+    from .tables import TableProblem
 
 
 # --- soknad veileder ----------------------------------------------------------------------
@@ -333,7 +334,24 @@ def sjekk(
     ] = None,
     ark: Annotated[
         str | None,
-        typer.Option("--ark", metavar="NAVN", help="Arket i Excel-filen. Standard er det første.", show_default=False),
+        typer.Option(
+            "--ark",
+            metavar="NAVN",
+            help="Arket i Excel-filen. Uten --ark: det første, eller det eneste andre arket med en liste når det "
+            "første ikke har en.",
+            show_default=False,
+        ),
+    ] = None,
+    overskriftsrad: Annotated[
+        int | None,
+        typer.Option(
+            "--overskriftsrad",
+            metavar="N",
+            min=1,
+            help="Raden med kolonnenavnene i regnearket (1 er den første). Uten den: den første av de 20 første "
+            "radene som har minst to spørsmål som kolonnenavn.",
+            show_default=False,
+        ),
     ] = None,
     utfil: Annotated[
         Path | None,
@@ -346,6 +364,14 @@ def sjekk(
         ),
     ] = None,
     excel: ExcelOption = False,
+    komma: Annotated[
+        bool,
+        typer.Option(
+            "--komma",
+            help="CSV med komma, UTF-8 uten BOM og LF, for et program. Uten --komma og --excel følger en CSV-fil "
+            "formen listen kom i.",
+        ),
+    ] = False,
     oppsummering: Annotated[
         bool,
         typer.Option(
@@ -365,6 +391,7 @@ def sjekk(
     """Vurder mange bedrifter fra JSON, CSV eller Excel, og skriv én rad per post."""
     from .checking import INPUT_KINDS, Options, run_batch
     from .sinks import binary_target_ok
+    from .tables import TableProblem
 
     if format is not None and format not in FORMATS:
         fail(f"--format: ukjent format '{format}'.", EXIT_USAGE, "Bruk json, tabell, csv eller xlsx.")
@@ -379,6 +406,10 @@ def sjekk(
     format = output_format(format, utfil, excel)
     if inndata is not None and inndata not in INPUT_KINDS:
         fail(f"--inndata: ukjent format '{inndata}'.", EXIT_USAGE, "Bruk json, csv eller xlsx.")
+    if excel and komma:
+        fail("--excel og --komma kan ikke brukes sammen.", EXIT_USAGE, "Velg én av dem.")
+    if komma and format != "csv":
+        fail("--komma gjelder CSV.", EXIT_USAGE, "Bruk --format csv --komma.")
     if excel and format != "csv":
         fail("--excel gjelder CSV.", EXIT_USAGE, "Bruk --format csv --excel.")
     if format == "xlsx" and not binary_target_ok(utfil):
@@ -398,15 +429,30 @@ def sjekk(
         earlier=earlier_rules(tidligere_regelverk),
         kind=inndata,
         sheet=ark,
+        header_row=overskriftsrad,
         output=utfil,
-        excel=excel,
+        csv_form="excel" if excel else "komma" if komma else None,
         summary=oppsummering,
     )
     try:
         code = run_batch(rules, when, options)
     except FileProblem as e:
         fail(str(e), EXIT_USAGE)
+    except TableProblem as e:
+        fail(str(e), EXIT_USAGE, table_hint(e))
     raise typer.Exit(code)
+
+
+def table_hint(problem: "TableProblem") -> str:
+    """What to do on the command line about a file with no list that can be read."""
+    if problem.kind == "ark":
+        import shlex
+
+        example = shlex.quote(problem.sheets[-1]) if problem.sheets else "Ark1"
+        return f"Velg arket med --ark NAVN, for eksempel --ark {example}."
+    if problem.kind == "fil":
+        return ""
+    return "Si hvilken rad som har kolonnenavnene med --overskriftsrad N, eller se malen: soknad mal -o mal.xlsx."
 
 
 # --- soknad mal -----------------------------------------------------------------------------
@@ -427,17 +473,22 @@ def mal(
     ] = None,
     excel: ExcelOption = False,
     regler: RulesOption = None,
+    dato: DateOption = None,
 ) -> None:
-    """Skriv en mal til utfylling: en kolonne per spørsmål og to eksempelrader."""
+    """Skriv en mal til utfylling: en tittelrad, en kolonne per spørsmål, egne kolonner og to eksempelrader.
+
+    Eksempelradene svarer bare på det veilederen ville spurt om på datoen (--dato, ellers i dag).
+    """
     from .template import template_csv, template_xlsx
 
     _check_output_dir(utfil, "-o")
     _check_sheet_name(utfil)
+    when = today(dato)
     rules = load_rules(regler)
     if utfil is not None and utfil.suffix.lower() == ".xlsx":
-        _write(utfil, template_xlsx(rules), "Malen er skrevet til")
+        _write(utfil, template_xlsx(rules, when), "Malen er skrevet til")
         return
-    text = template_csv(rules, excel)
+    text = template_csv(rules, when, excel)
     if utfil is not None:
         _write(utfil, text.encode("utf-8"), "Malen er skrevet til")
     else:

@@ -66,6 +66,9 @@ class Question:
     # `forkast_svar_fra`: versions whose saved answers to this question are set aside,
     # because the question then asked something else
     discard_from: tuple[str, ...] = ()
+    # `omtrentlig`: a number question whose help says an approximate number will do; typed
+    # text such as «ca. 5» or «5,5» is read as the whole number below it (`answers.approximate`)
+    approximate: bool = False
 
     def label_for(self, value: AnswerValue) -> str:
         """The human label of an answer value, as shown in review and result screens."""

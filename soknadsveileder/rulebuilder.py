@@ -216,7 +216,7 @@ class _Builder(NodeReader):
             node,
             path,
             ("id", "type", "tekst", "hjelp", "vet_ikke"),
-            ("verdier", "flervalg", "min", "maks", "naar", "forkast_svar_fra"),
+            ("verdier", "flervalg", "min", "maks", "omtrentlig", "naar", "forkast_svar_fra"),
         )
         if f is None or "id" not in f or "type" not in f:
             return None
@@ -258,6 +258,12 @@ class _Builder(NodeReader):
             for key in ("verdier", "flervalg"):
                 if key in f:
                     self.error(f[key][0], join(path, key), f"Bare valg-spørsmål har '{key}', ikke type '{qtype}'.")
+        approximate = False
+        if "omtrentlig" in f:
+            if qtype != "tall":
+                self.error(f["omtrentlig"][0], join(path, "omtrentlig"), "Bare tall-spørsmål har 'omtrentlig'.")
+            else:
+                approximate = bool(self.boolean(f["omtrentlig"][1], join(path, "omtrentlig")))
         minimum = maximum = None
         for key in ("min", "maks"):
             if key in f:
@@ -294,6 +300,7 @@ class _Builder(NodeReader):
             when,
             multiple,
             tuple(discard),
+            approximate,
         )
 
     def choice(self, node: Node, path: str) -> Choice | None:

@@ -146,7 +146,16 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
             "senere": {"type": "boolean"},
         },
     }
-    passthrough = {"id": {"type": ["string", "integer"]}, "navn": {"type": ["string", "integer"]}}
+    passthrough = {
+        "id": {"type": ["string", "integer"]},
+        "navn": {"type": ["string", "integer"]},
+        "kolonner": {
+            "description": "Bare fra et regneark med egne kolonner: radens verdi i hver av dem, med kolonnens "
+            "navn. Tekst og tall som de sto, en dato som ISO-tekst, null for en tom celle.",
+            "type": "object",
+            "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+        },
+    }
     ok = {
         "type": "object",
         "required": [

@@ -193,16 +193,43 @@ def status_cell(a: Assessment) -> str:
     """A scheme's status in a spreadsheet cell, with its deadline when that has passed or may
     have: 'aktuell (frist passert 2021)'. An adviser filters on it and mails the file on, so
     the cell itself must say that a 2021 call cannot be applied to."""
+    return a.status.value + _deadline_mark(a)
+
+
+#: The result's columns (besides the schemes) as a workbook names them for people.
+RESULT_COLUMNS = {
+    "nr": "Nr.",
+    "linje": "Rad i listen",
+    "id": "Id",
+    "navn": "Navn",
+    "ok": "Vurdert",
+    "anbefalte": "Anbefalt",
+    "passet_tidligere": "Passet tidligere (runden er over)",
+    "mangler": "Mangler svar på",
+    "feil": "Feil",
+}
+ABOUT = "Om resultatet"  # the workbook's sheet of notes, and the start of CSV's note cell
+
+#: A status as a person reads it in a workbook; the values stay in the JSON and the CSV.
+STATUS_WORDS = {Status.AKTUELL: "Passer", Status.KANSKJE: "Kanskje", Status.IKKE_AKTUELL: "Passer ikke"}
+
+
+def status_words_cell(a: Assessment) -> str:
+    """The same for people: 'Passer (frist passert 2021)'."""
+    return STATUS_WORDS[a.status] + _deadline_mark(a)
+
+
+def _deadline_mark(a: Assessment) -> str:
     d = a.deadline
     if a.status is Status.IKKE_AKTUELL:
-        return a.status.value
+        return ""
     if d.phase == "runde_over" and d.ends is not None:
-        return f"{a.status.value} (runden over {d.ends.year})"
+        return f" (runden over {d.ends.year})"
     if d.phase == "ikke_lyst_ut":
-        return f"{a.status.value} (ikke lyst ut ennå)"
+        return " (ikke lyst ut ennå)"
     if d.phase not in _PHASE or d.date is None:
-        return a.status.value
-    return f"{a.status.value} (frist {_PHASE[d.phase]} {d.date.year})"
+        return ""
+    return f" (frist {_PHASE[d.phase]} {d.date.year})"
 
 
 def about_result(rules: RuleBase, today: dt.date) -> list[str]:

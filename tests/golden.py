@@ -224,7 +224,7 @@ CASES = [
         )
         for suffix, flag in (("txt", []), ("md", ["--markdown"]), ("json", ["--json"]))
     ),
-    Case("mal-xlsx.txt", ["mal", "-o", "mal.xlsx"], output="mal.xlsx", read=_workbook),
+    Case("mal-xlsx.txt", ["mal", "-o", "mal.xlsx", "--dato", "2026-12-03"], output="mal.xlsx", read=_workbook),
     Case("skjema.json", ["skjema"]),
     Case("valider.txt", ["valider"]),
     Case("valider-minimal.txt", ["valider", MINIMAL.name], copies=(MINIMAL,)),

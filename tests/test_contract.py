@@ -100,6 +100,13 @@ def test_messages_show_values_as_json_spells_them(qid, value, message):
         ("klynge", "", None),
         ("praksis_aar", "7", 7),
         ("praksis_aar", " 0 ", 0),
+        # The help says an approximate number will do (`omtrentlig`): rounded down, never up.
+        ("praksis_aar", "4,5", 4),
+        ("praksis_aar", "4.99", 4),
+        ("praksis_aar", "ca. 5", 5),
+        ("praksis_aar", "ca 5 år", 5),
+        ("praksis_aar", "omtrent 5", 5),
+        ("praksis_aar", "cirka 0,5", 0),
         ("bransje", "industri, maritim", ("industri", "maritim")),
         ("bransje", "bygg", ("bygg",)),
         ("behov", "hoyere", "hoyere"),
@@ -109,7 +116,16 @@ def test_typed_text_becomes_the_json_value_it_stands_for(qid, text, expected):
     assert parse_text(RULES.question(qid), text) == expected
 
 
-@pytest.mark.parametrize(("qid", "text"), [("klynge", "kanskje"), ("praksis_aar", "4,5"), ("praksis_aar", "fem")])
+@pytest.mark.parametrize(
+    ("qid", "text"),
+    [
+        ("klynge", "kanskje"),
+        ("praksis_aar", "fem"),
+        ("praksis_aar", "ca. fem"),
+        ("praksis_aar", "4,5,5"),
+        ("praksis_aar", "5-6"),
+    ],
+)
 def test_typed_text_that_means_nothing_is_refused(qid, text):
     with pytest.raises(ValueError):
         parse_text(RULES.question(qid), text)

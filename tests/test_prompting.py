@@ -129,7 +129,7 @@ def test_years_typed_with_a_unit_or_a_fraction(rules):
 
     years = rules.question("praksis_aar")
     assert parse_text(years, "6 år") == 6 and parse_text(years, " 6 ÅR ") == 6
-    with pytest.raises(ValueError, match=r'Skriv et helt tall, fant "6,5"; rund ned: 6\.'):
-        parse_text(years, "6,5")
+    # The help says an approximate number will do: rounded down, never up (issue 25 §7).
+    assert parse_text(years, "6,5") == 6 and parse_text(years, "ca. 6") == 6 and parse_text(years, "5,99") == 5
     with pytest.raises(ValueError, match="Forventet et heltall"):
         parse_text(years, "seks år")

@@ -47,15 +47,18 @@ def sjekk(*args, **kw):
 
 
 def out_rows(text: str, delimiter: str = ",") -> list[dict[str, str]]:
-    """The result rows: up to the empty row after which the notes «Om resultatet» follow."""
+    """The result rows, by column. The header's last cell holds the notes «Om resultatet»,
+    and no row has a cell under it; every row has exactly the other columns."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
     header = next(reader)
-    rows = []
-    for row in reader:
-        if not row:
-            break
-        rows.append(dict(zip(header, row, strict=True)))
-    return rows
+    if header[-1].startswith("Om resultatet: "):
+        header.pop()
+    return [dict(zip(header, row, strict=True)) for row in reader]
+
+
+def about_cell(text: str, delimiter: str = ",") -> str:
+    """The notes «Om resultatet»: the header's last cell."""
+    return next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))[-1]
 
 
 def statuses(row: dict[str, str]) -> dict[str, str]:
@@ -120,12 +123,15 @@ def test_an_excel_made_file_with_numbers_booleans_and_an_empty_row(tmp_path):
     assert statuses(rows[0]) == VERFT
     assert rows[1]["utsatte-industriklynger"] == "aktuell (ikke lyst ut ennå)"  # TRUE in Excel is a yes
     assert rows[2]["bransjeprogram-industri-bygg"] == "aktuell"
-    assert rows[3]["ok"] == "nei" and "behov: Forventet en av fagbrev, fagskole, hoyere, fant 7." in rows[3]["feil"]
+    assert rows[3]["ok"] == "nei" and "behov: Forventet en av fagbrev, fagskole, hoyere, fant «7»." in rows[3]["feil"]
     assert "1 tom rad hoppet over" in result.stderr and result.returncode == 1
     sheet = sjekk(str(path), "--ark", "Annet", "--format", "csv")
     assert [r["id"] for r in out_rows(sheet.stdout)] == ["x"]
     missing = sjekk(str(path), "--ark", "Finnes ikke")
-    assert "Fant ikke arket 'Finnes ikke'" in missing.stdout and "Medlemmer, Annet" in missing.stdout
+    # Issue 25 §5: a sheet that is not there is a usage error with the sheets, not a data row.
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert "Fant ikke arket «Finnes ikke»" in missing.stderr and "Arkene heter «Medlemmer», «Annet»." in missing.stderr
+    assert "Tips: Velg arket med --ark NAVN" in missing.stderr
 
 
 def test_xlsx_on_stdin_with_inndata(tmp_path):
@@ -156,7 +162,9 @@ def test_every_bad_input_gives_its_row_and_no_record_is_lost(tmp_path):
         ("2", "4", "2", "nei"),
         ("3", "5", "3", "ja"),
     ]
-    assert rows[0]["feil"] == "bransj: Ukjent felt 'bransj'. Mente du 'bransje'?"
+    assert rows[0]["feil"] == (
+        "bransj: Kolonnen 'bransj' er ikke et spørsmål. Mente du 'bransje'? Rett kolonnenavnet, eller tøm cellen."
+    )
     assert rows[1]["feil"] == "Raden har flere celler enn overskriften har kolonner (4)."
     assert "rad 1: ukjent kolonne 'bransj'. Mente du 'bransje'?" in result.stderr
     assert "1 tom rad hoppet over" in result.stderr
@@ -180,7 +188,7 @@ def test_cell_rules_yes_no_numbers_and_several_values(tmp_path):
         and rows[0]["bransjeprogram-maritim"] == "aktuell"
     )
     assert rows[1]["utsatte-industriklynger"] == "ikke_aktuell"
-    assert rows[2]["feil"] == 'praksis_aar: Forventet et heltall, fant "fem".'
+    assert rows[2]["feil"] == "praksis_aar: Forventet et heltall, fant «fem»."
     assert rows[3]["feil"] == "praksis_aar: Tallet må være minst 0, fant -1."
 
 
@@ -195,8 +203,8 @@ def test_the_same_text_in_columns_of_different_types_is_read_by_each_column(tmp_
     rows = out_rows(sjekk(str(path), "--format", "csv").stdout)
     assert [r["ok"] for r in rows] == ["ja", "nei", "nei", "ja"]
     assert rows[0]["utsatte-industriklynger"] == rows[3]["utsatte-industriklynger"] == "aktuell (ikke lyst ut ennå)"
-    assert rows[1]["feil"].startswith("bransje: ") and '"ja"' in rows[1]["feil"]
-    assert rows[2]["feil"].startswith("behov: ") and '"6"' in rows[2]["feil"]
+    assert rows[1]["feil"].startswith("bransje: ") and "«ja»" in rows[1]["feil"]
+    assert rows[2]["feil"].startswith("behov: ") and "«6»" in rows[2]["feil"]
 
 
 def test_formula_injection_never_becomes_a_formula(tmp_path):
@@ -220,12 +228,12 @@ def test_excel_csv_bytes(tmp_path):
     path.write_text("id,bransje\n1,annen\n", encoding="utf-8")
     data = sjekk(str(path), "--format", "csv", "--excel").stdout.encode("utf-8")
     assert data.startswith("\ufeff".encode())
-    first = data.split(b"\r\n")[0].decode("utf-8-sig")
-    assert first == ";".join(
-        ["nr", "linje", "id", "navn", "ok", "anbefalte", "passet_tidligere", *SCHEMES, "mangler", "feil"]
-    )
-    table, notes = data.split(b"\r\n\r\n", 1)  # the notes «Om resultatet» follow an empty row
-    assert table.count(b"\r\n") == 1 and notes.startswith(b"Om resultatet: ")
+    first, row, end = data.split(b"\r\n")
+    columns = ["nr", "linje", "id", "navn", "ok", "anbefalte", "passet_tidligere", *SCHEMES, "mangler", "feil"]
+    assert first.decode("utf-8-sig").startswith(";".join(columns) + ';"Om resultatet: Vurdert 2021-03-01 med ')
+    # The notes are the header row's last cell: the one row that sorting and filtering leave
+    # in place (issue 25 §4). No row has a cell under it, and nothing follows the rows.
+    assert row.decode().count(";") == len(columns) - 1 and end == b""
     assert b"\n" not in data.replace(b"\r\n", b"")
 
 
@@ -242,13 +250,37 @@ def test_an_excel_workbook_out(tmp_path):
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:M4"
     header = [c.value for c in sheet[1]]
-    assert header[:7] == ["nr", "linje", "id", "navn", "ok", "anbefalte", "passet_tidligere"]
-    assert header[7:11] == SCHEMES
+    # Issue 25 §6: for people, the columns by name and the cells in words.
+    assert header[:7] == [
+        "Nr.",
+        "Rad i listen",
+        "Id",
+        "Navn",
+        "Vurdert",
+        "Anbefalt",
+        "Passet tidligere (runden er over)",
+    ]
+    assert header[7:11] == [
+        "Bransjeprogram for industri- og byggenæringen",
+        "Bransjeprogram for maritim sektor",
+        "Industrifagskolen",
+        "Kompetanseløft for utsatte industriklynger",
+    ]
+    assert header[11:] == ["Mangler svar på", "Feil"]
     verft = {h: c for h, c in zip(header, sheet[2], strict=True)}
-    assert verft["bransjeprogram-maritim"].value == "aktuell"
-    assert verft["bransjeprogram-maritim"].fill.start_color.rgb.endswith("C6EFCE")  # green
+    assert verft["Bransjeprogram for maritim sektor"].value == "Passer"
+    assert verft["Bransjeprogram for maritim sektor"].fill.start_color.rgb.endswith("C6EFCE")  # green
+    assert verft["Industrifagskolen"].value == "Passer ikke" and verft["Vurdert"].value == "Ja"
+    assert verft["Anbefalt"].value == "Bransjeprogram for industri- og byggenæringen; Bransjeprogram for maritim sektor"
+    assert verft["Id"].value == 1 and verft["Rad i listen"].value == 2  # a CSV's 1 is a number, as in Excel
     bygg = {h: c for h, c in zip(header, sheet[3], strict=True)}
-    assert bygg["bransjeprogram-industri-bygg"].fill.start_color.rgb.endswith("FFEB9C")  # yellow
+    assert bygg["Bransjeprogram for industri- og byggenæringen"].value == "Kanskje"
+    assert bygg["Bransjeprogram for industri- og byggenæringen"].fill.start_color.rgb.endswith("FFEB9C")  # yellow
+    assert bygg["Industrifagskolen"].value == "Passer (ikke lyst ut ennå)"
+    # The ids stay available to machines, in the sheet «Om resultatet».
+    about = [tuple(r) for r in book["Om resultatet"].iter_rows(values_only=True)]
+    assert ("Bransjeprogram for maritim sektor", "bransjeprogram-maritim") in about
+    assert ("Anbefalt", "anbefalte") in about and ("Passer ikke", "ikke_aktuell") in about
     assert sheet.column_dimensions["F"].width >= 40  # anbefalte
     # A workbook never goes to a pipe; -o to a missing folder writes nothing.
     piped = sjekk(str(path), "--format", "xlsx")
@@ -268,12 +300,22 @@ def test_csv_out_to_a_file_is_whole_or_nothing(tmp_path):
 
 
 def test_the_template_round_trip(tmp_path):
-    template = soknad("mal").stdout
-    assert template.splitlines()[0] == "id,navn,bransje,behov,kompetanse,tilbud,klynge,praksis_aar"
+    template = soknad("mal", "--dato", OPEN_DATE).stdout
+    # Issue 25 §8: a title row above the headers, and columns of the adviser's own. The
+    # examples answer only what the guide asks (by hand, from the `naar` of each question in
+    # data/schemes.yaml): kompetanse and praksis_aar only for fagbrev, tilbud only for fagskole.
+    assert template.splitlines() == [
+        "Medlemsliste – én bedrift per rad (mal fra soknad)",
+        "",
+        "id,navn,bransje,behov,kompetanse,tilbud,klynge,praksis_aar,Org.nr.,Kommentar",
+        "1,Eksempel AS,industri,fagbrev,ufaglaert,,,0,923456789,Eksempel: slett raden",
+        '2,Eksempel to AS,"industri, maritim",hoyere,,,nei,,987654321,Egne kolonner kommer tilbake i resultatet',
+    ]
     # The examples are valid as they are; the first is a fagbrev case in industry.
     rows = out_rows(sjekk("--inndata", "csv", "--format", "csv", input=template).stdout)
     assert [r["ok"] for r in rows] == ["ja", "ja"]
     assert rows[0]["anbefalte"] == "bransjeprogram-industri-bygg"
+    assert [r["Org.nr."] for r in rows] == ["923456789", "987654321"]  # own columns come back
     # An adviser fills in a company of their own, and gets the expected statuses.
     filled = template + '10,Verft AS,"industri, maritim",fagbrev,,,,6\n11,Bygg AS,bygg,fagskole,,finnes,,\n'
     rows = out_rows(sjekk("--inndata", "csv", "--format", "csv", input=filled).stdout)
@@ -282,20 +324,26 @@ def test_the_template_round_trip(tmp_path):
 
 def test_the_excel_template_round_trip(tmp_path):
     path = tmp_path / "mal.xlsx"
-    assert soknad("mal", "-o", str(path)).returncode == 0
+    assert soknad("mal", "-o", str(path), "--dato", OPEN_DATE).returncode == 0
     book = load_workbook(path)
     assert book.sheetnames == ["Svar", "Verdier"]
     sheet = book["Svar"]
-    header = [c.value for c in sheet[1]]
+    assert sheet["A1"].value == "Medlemsliste – én bedrift per rad (mal fra soknad)"
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:J1"]  # a title over the table
+    header = [c.value for c in sheet[3]]
+    questions = ["bransje", "behov", "kompetanse", "tilbud", "klynge", "praksis_aar"]
+    assert header == ["id", "navn", *questions, "Org.nr.", "Kommentar"]
+    assert sheet.freeze_panes == "A4"
     validated = {str(v.sqref).split(":")[0].rstrip("0123456789") for v in sheet.data_validations.dataValidation}
     letters = {h: chr(65 + i) for i, h in enumerate(header)}
     assert {letters[q] for q in ("bransje", "behov", "kompetanse", "tilbud", "klynge", "praksis_aar")} <= validated
+    assert all(str(v.sqref).split(":")[0][-1] == "4" for v in sheet.data_validations.dataValidation)  # from row 4
     lists = {v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"}
     assert '"industri,bygg,maritim,annen"' in lists and '"ja,nei"' in lists
     guide = [row[0] for row in book["Verdier"].iter_rows(values_only=True)]
     assert "bransje" in guide and "praksis_aar" in guide
-    sheet.append([10, "Verft AS", "industri, maritim", "fagbrev", None, None, None, 6])
-    sheet.append([11, "Bygg AS", "bygg", "fagskole", None, "finnes", None, None])
+    sheet.append([10, "Verft AS", "industri, maritim", "fagbrev", None, None, None, 6, 911111111, None])
+    sheet.append([11, "Bygg AS", "bygg", "fagskole", None, "finnes", None, None, None, "ring"])
     book.save(path)
     rows = out_rows(sjekk(str(path), "--format", "csv").stdout)
     assert [statuses(r) for r in rows[2:]] == [VERFT, BYGG]
@@ -378,8 +426,7 @@ def test_a_result_file_says_itself_that_the_deadlines_have_passed(tmp_path):
     path = tmp_path / "m.csv"
     path.write_text("id,bransje,behov,klynge\n1,industri,hoyere,ja\n2,maritim,fagbrev,\n", encoding="utf-8")
     out = soknad("sjekk", str(path), "--format", "csv", "--dato", "2026-12-03").stdout
-    lines = out.splitlines()
-    rows = out_rows("\n".join(lines[:3]))
+    rows = out_rows(out)
     # The clusters call of 2021 fits, but its round is over: not recommended. The
     # bransjeprogram's round 2024–2027 funds university courses (FLT 2022): recommended.
     assert rows[0]["anbefalte"] == "bransjeprogram-industri-bygg"
@@ -390,20 +437,23 @@ def test_a_result_file_says_itself_that_the_deadlines_have_passed(tmp_path):
     # The maritime programme got money last in 2023 (NHO Sjøfart): that round is over.
     assert rows[1]["anbefalte"] == "" and rows[1]["passet_tidligere"] == "bransjeprogram-maritim"
     assert rows[1]["bransjeprogram-maritim"] == "aktuell (runden over 2023)"
-    assert lines[3] == ""
-    notes = lines[4:]
-    assert notes[0] == "Om resultatet: Vurdert 2026-12-03 med regelverk 2026.3 (oppdatert 2026-12-07)."
-    assert any(
-        "Kompetanseløft for utsatte industriklynger: runden 2021, frist 15. september 2021 kl. 17.00 (passert)." in n
-        for n in notes
+    assert len(out.splitlines()) == 3  # the header and two rows: the notes are in the header
+    notes = about_cell(out)
+    assert notes.startswith("Om resultatet: Vurdert 2026-12-03 med regelverk 2026.3 (oppdatert 2026-12-07). ")
+    assert (
+        " Kompetanseløft for utsatte industriklynger: runden 2021, frist 15. september 2021 kl. 17.00 (passert)."
+        in notes
     )
-    assert any("Bransjeprogram for maritim sektor: runden 2023, frist" in n and "(runden er over)" in n for n in notes)
+    assert (
+        " Bransjeprogram for maritim sektor: runden 2023, frist kildene gir ingen frist for 2023 (runden er over)."
+        in notes
+    )
     # A row with nothing to act on is not a dead end in the file either.
-    assert any(n.startswith('"Om resultatet: Andre muligheter: Bedriftsintern opplæring (BIO):') for n in notes)
+    assert " Andre muligheter: Bedriftsintern opplæring (BIO):" in notes
     # In March 2021 the file says which round each scheme was assessed under, too.
     early = soknad("sjekk", str(path), "--format", "csv", "--dato", "2021-03-01").stdout
-    assert early.splitlines()[3] == ""
-    assert "Om resultatet: Bransjeprogram for industri- og byggenæringen: runden våren 2021, frist" in early
+    assert len(early.splitlines()) == 3
+    assert " Bransjeprogram for industri- og byggenæringen: runden våren 2021, frist" in about_cell(early)
     # The workbook has a sheet of its own for the same notes.
     book_path = tmp_path / "r.xlsx"
     assert soknad("sjekk", str(path), "--format", "xlsx", "-o", str(book_path), "--dato", "2026-12-03").returncode == 0
@@ -411,9 +461,11 @@ def test_a_result_file_says_itself_that_the_deadlines_have_passed(tmp_path):
     assert book.sheetnames == ["Resultat", "Om resultatet"]
     about = [row[0] for row in book["Om resultatet"].iter_rows(values_only=True)]
     assert about[0] == "Vurdert 2026-12-03 med regelverk 2026.3 (oppdatert 2026-12-07)."
-    assert any(line.startswith("Bransjeprogram for industri- og byggenæringen: runden 2024–2027") for line in about)
+    assert any(
+        line and line.startswith("Bransjeprogram for industri- og byggenæringen: runden 2024–2027") for line in about
+    )
     cells = {c.value for c in book["Resultat"][2]}
-    assert "aktuell (frist passert 2021)" in cells
+    assert "Passer (frist passert 2021)" in cells
 
 
 def test_a_list_saved_from_norwegian_excel_with_labels_and_capitals(tmp_path):
@@ -441,8 +493,7 @@ def test_a_list_saved_from_norwegian_excel_with_labels_and_capitals(tmp_path):
     assert rows[2]["anbefalte"] == "utsatte-industriklynger"
     # The row that is wrong says so in spreadsheet words, naming the column.
     assert rows[3]["feil"] == (
-        "bransje: \"Industrri\" er ikke en gyldig verdi. Mente du 'industri'?; "
-        'klynge: Skriv ja eller nei (i JSON: true eller false), fant "jaa".'
+        "bransje: «Industrri» er ikke en gyldig verdi. Mente du «industri»?; klynge: Skriv ja eller nei, fant «jaa»."
     )
     assert "ukjent kolonne" not in result.stderr  # ID, Navn and Bransje are known columns
     # JSON input stays strict: an id, not a label.
@@ -452,16 +503,16 @@ def test_a_list_saved_from_norwegian_excel_with_labels_and_capitals(tmp_path):
 
 def test_the_template_reaches_a_real_member_list_and_the_result_prints_on_one_page_wide(tmp_path):
     path = tmp_path / "mal.xlsx"
-    assert soknad("mal", "-o", str(path)).returncode == 0
+    assert soknad("mal", "-o", str(path), "--dato", OPEN_DATE).returncode == 0
     sheet = load_workbook(path)["Svar"]
     rules = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
-    assert all(ref.endswith("10001") for ref in rules)  # 10 000 companies under the header
-    header = [c.value for c in sheet[1]]
-    bransje = rules[f"{chr(65 + header.index('bransje'))}2:{chr(65 + header.index('bransje'))}10001"]
+    assert all(ref.endswith("10003") for ref in rules)  # 10 000 companies under the header on row 3
+    header = [c.value for c in sheet[3]]
+    bransje = rules[f"{chr(65 + header.index('bransje'))}4:{chr(65 + header.index('bransje'))}10003"]
     assert bransje.showErrorMessage is False  # «industri, maritim» is valid: no warning over it
-    behov = rules[f"{chr(65 + header.index('behov'))}2:{chr(65 + header.index('behov'))}10001"]
+    behov = rules[f"{chr(65 + header.index('behov'))}4:{chr(65 + header.index('behov'))}10003"]
     assert behov.showErrorMessage is True
-    row = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    row = {h: c for h, c in zip(header, sheet[4], strict=True)}
     assert row["id"].data_type == "n" and row["praksis_aar"].data_type == "n"  # numbers as numbers
     # The result workbook prints landscape, fitted to the page width, header on every page.
     members = tmp_path / "m.csv"
@@ -520,30 +571,54 @@ def test_a_formula_without_a_stored_value_is_an_error_that_names_the_cell(tmp_pa
 
 
 def test_years_as_people_type_them(tmp_path):
-    """«3 år» is 3; «2,5» is refused with a message that says what to write (first hour)."""
+    """Issue 25 §7: the help of praksis_aar says an approximate number will do, so «ca. 5»,
+    «5,5», «5 år» and «omtrent 5» are 5, and 4,9 is 4: rounded down, with a note. Which
+    number each became is read off the one condition that turns on it, by hand from the rule
+    base: the praksiskandidat route is an other possibility from 5 years (Oslo: «fem års»)."""
     path = tmp_path / "aar.csv"
+    typed = ["3 år", "ca. 5", "5,5", "5 år", "omtrent 5", "4,9", "Ca 6", "fem"]
     path.write_text(
-        "id;bransje;behov;kompetanse;praksis_aar\n1;industri;fagbrev;ufaglaert;3 år\n2;industri;fagbrev;ufaglaert;2,5\n",
+        "id;bransje;behov;kompetanse;praksis_aar\n"
+        + "".join(f"{i};industri;fagbrev;ufaglaert;{t}\n" for i, t in enumerate(typed, 1)),
         encoding="utf-8",
     )
-    rows = out_rows(sjekk(str(path), "--format", "csv", "--dato", "2021-09-01").stdout)
-    assert rows[0]["ok"] == "ja"
-    assert rows[1]["feil"] == 'praksis_aar: Skriv et helt tall, fant "2,5"; rund ned: 2.'
+    result = soknad("sjekk", str(path), "--format", "json", "--dato", "2026-12-07")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    route = ["praksiskandidat-voksen" in [a["id"] for a in line.get("andre_muligheter", [])] for line in lines]
+    assert route == [False, True, True, True, True, False, True, False]
+    assert [line["ok"] for line in lines] == [True] * 7 + [False]
+    assert lines[7]["feil"] == [{"felt": "praksis_aar", "melding": "Forventet et heltall, fant «fem»."}]
+    assert (
+        "aar.csv: 5 celler med et omtrentlig tall er lest som et helt tall, rundet ned (rad 3, praksis_aar: «ca. 5» "
+        "som 5; rad 4, praksis_aar: «5,5» som 5; rad 6, praksis_aar: «omtrent 5» som 5; rad 7, praksis_aar: «4,9» "
+        "som 4; rad 8, praksis_aar: «Ca 6» som 6)." in result.stderr
+    )
+    # JSON input keeps its contract: a number is a number.
+    strict = soknad("sjekk", "--dato", "2026-12-07", input='{"praksis_aar": 5.5, "behov": "fagbrev"}')
+    assert "Skriv et helt tall, fant 5.5; rund ned: 5." in strict.stdout
 
 
-def test_own_columns_are_left_alone_and_a_misspelt_question_is_not(tmp_path):
+def test_own_columns_come_back_and_a_misspelt_question_is_not_lost(tmp_path):
     """A member list has columns of its own; a typo in a question's column loses answers."""
     path = tmp_path / "liste.csv"
     path.write_text(
-        "ID;Navn;Bransje;Kommentar;Org.nr;Kompetense\n1;A AS;Industri;ring i mars;123;\n2;B AS;Bygg;;;ufaglært\n",
+        "ID;Navn;Bransje;Kommentar;Org.nr;Kompetense\n1;A AS;Industri;ring i mars;0123;\n2;B AS;Bygg;;;ufaglært\n",
         encoding="utf-8",
     )
     result = sjekk(str(path), "--format", "csv", "--dato", "2021-09-01")
     rows = out_rows(result.stdout)
     assert [(r["navn"], r["ok"]) for r in rows] == [("A AS", "ja"), ("B AS", "nei")]
-    assert rows[1]["feil"] == "Kompetense: Ukjent felt 'Kompetense'. Mente du 'kompetanse'?"
-    assert (
-        result.stderr.count("Kommentar") == 1 and "'Kommentar' er ikke et spørsmål, og blir ikke lest" in result.stderr
+    assert rows[1]["feil"] == (
+        "Kompetense: Kolonnen 'Kompetense' er ikke et spørsmål. Mente du 'kompetanse'? Rett kolonnenavnet, eller "
+        "tøm cellen."
+    )
+    # Issue 25 §3: the own columns, the misspelt one too, come back after the result's, as written.
+    assert [(r["Kommentar"], r["Org.nr"], r["Kompetense"]) for r in rows] == [
+        ("ring i mars", "0123", ""),
+        ("", "", "ufaglært"),
+    ]
+    assert "egne kolonner kommer tilbake i resultatet, etter resultatkolonnene: Kommentar, Org.nr, Kompetense." in (
+        result.stderr
     )
     assert "Mente du 'kompetanse'? Rader med noe i den får en feil." in result.stderr
 

@@ -306,9 +306,9 @@ def test_one_csv_batch_of_the_whole_answer_space_equals_each_record_alone(tmp_pa
         writer.writerows([[r["id"], *(cell(r[q]) for q in questions)] for r in records])
     run = cli("sjekk", "--dato", OPEN_DATE, str(path), "--format", "csv")
     assert run.exit_code == 0
-    table = run.stdout.split("\n\n")[0]  # the notes «Om resultatet» follow an empty row
-    assert "Om resultatet: " in run.stdout.split("\n\n")[1]
-    rows = list(csv.DictReader(io.StringIO(table)))
+    header, _, body = run.stdout.partition("\n")
+    assert '"Om resultatet: ' in header  # the notes are the header row's last cell
+    rows = list(csv.DictReader(io.StringIO(header + "\n" + body)))
     assert [int(row["id"]) for row in rows] == [r["id"] for r in records]
     for row in rows:
         want = alone[int(row["id"])]

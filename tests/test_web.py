@@ -131,6 +131,14 @@ def test_vet_ikke_throughout_ends_in_kanskje_everywhere_with_what_to_answer(web)
     assert got["anbefalte"] == [] and got["mangler"] == ["bransje", "behov", "klynge"]
 
 
+def test_an_approximate_number_is_read_as_the_whole_number_below_it(web):
+    """Issue 25 §7: the help says an approximate number will do, so «6,5» and «ca. 6» are 6,
+    as in a spreadsheet cell and at the terminal's prompt; the address carries the 6."""
+    for typed in ("6,5", "ca. 6"):
+        page = web.get(f"/svar?bransje=industri&behov=fagbrev&_sporsmal=praksis_aar&praksis_aar={typed}")
+        assert page.status_code == 303 and "praksis_aar=6" in page.headers["location"], typed
+
+
 @pytest.mark.parametrize(
     ("qid", "sent", "message"),
     [
@@ -138,10 +146,10 @@ def test_vet_ikke_throughout_ends_in_kanskje_everywhere_with_what_to_answer(web)
         ("bransje", ["", "industri"], "«Vet ikke» kan ikke velges sammen med andre svar."),
         ("behov", [], "Velg et svar."),
         ("praksis_aar", ["seks"], "Forventet et heltall, fant"),
-        ("praksis_aar", ["6,5"], "rund ned: 6"),
+        ("praksis_aar", ["6 til 7"], "Forventet et heltall, fant"),
         ("praksis_aar", ["99"], "Tallet kan være høyst 60, fant 99."),
     ],
-    ids=["ingen-bransje", "vet-ikke-og-bransje", "intet-behov", "ord", "desimal", "for-stort"],
+    ids=["ingen-bransje", "vet-ikke-og-bransje", "intet-behov", "ord", "intervall", "for-stort"],
 )
 def test_a_wrong_answer_is_said_on_the_question_page_with_a_summary_that_links_to_it(web, qid, sent, message):
     before = "bransje=industri&behov=fagbrev" if qid == "praksis_aar" else ""
@@ -422,6 +430,18 @@ LIST_STATUSES = {
     "2": ["kanskje", "ikke_aktuell", "aktuell (ikke lyst ut ennå)", "ikke_aktuell"],
     "3": ["ikke_aktuell"] * 4,
 }
+# The same in the workbook's words for people (issue 25 §6), keyed by the id as a number.
+LIST_WORDS = {
+    1: ["Passer", "Passer", "Passer ikke", "Passer ikke"],
+    2: ["Kanskje", "Passer ikke", "Passer (ikke lyst ut ennå)", "Passer ikke"],
+    3: ["Passer ikke"] * 4,
+}
+SCHEME_NAMES = [
+    "Bransjeprogram for industri- og byggenæringen",
+    "Bransjeprogram for maritim sektor",
+    "Industrifagskolen",
+    "Kompetanseløft for utsatte industriklynger",
+]
 
 
 def norwegian_excel_csv() -> bytes:
@@ -445,9 +465,9 @@ def test_a_list_from_norwegian_excel_gives_an_xlsx_with_the_summary_on_the_page(
     book = load_workbook(io.BytesIO(base64.b64decode(href.group(2))))
     rows = list(book["Resultat"].iter_rows(values_only=True))
     header = list(rows[0])
-    got = {str(r[header.index("id")]): [r[header.index(s)] for s in SCHEMES] for r in rows[1:]}
-    assert got == LIST_STATUSES
-    assert rows[3][header.index("navn")] == "Ålesund Annen AS"
+    got = {r[header.index("Id")]: [r[header.index(s)] for s in SCHEME_NAMES] for r in rows[1:]}
+    assert got == LIST_WORDS
+    assert rows[3][header.index("Navn")] == "Ålesund Annen AS"
     # The same workbook as `soknad sjekk`, cell for cell.
     source = tmp_path / "medlemmer.csv"
     source.write_bytes(norwegian_excel_csv())
@@ -511,12 +531,12 @@ def _wide_xlsx() -> bytes:
     [
         ("bombe.xlsx", _zip_bomb(), 413, "pakker seg ut til 200 MB"),
         ("bred.csv", b"," * 1_000_000 + b"\n", 413, "Første rad har 1000001 kolonner; grensen er 200."),
-        ("bred.xlsx", _wide_xlsx(), 413, "Arket har 300 kolonner; grensen er 200."),
+        ("bred.xlsx", _wide_xlsx(), 413, "Arket «Sheet» har 300 kolonner; grensen er 200."),
         ("mange.csv", b"bransje\n" + b"industri\n" * 10_001, 413, "Listen har mer enn 10000 rader"),
         ("tom.csv", b"", 400, "Filen er tom."),
         ("gammel.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, 400, "ikke en .xlsx- eller .csv-fil"),
         ("falsk.xlsx", b"PK\x03\x04ikke en zip", 400, "Filen kunne ikke leses som en Excel-fil (.xlsx)."),
-        ("tom.xlsx", _empty_xlsx(), 400, "Fant ingen kolonne med et spørsmål i første rad (fant: ingenting)."),
+        ("tom.xlsx", _empty_xlsx(), 400, "Fant ingen liste i filen: den har ingen rader med innhold."),
     ],
     ids=["zip-bombe", "million-kolonner-csv", "brede-xlsx", "for-mange-rader", "tom", "xls", "falsk-xlsx", "tom-xlsx"],
 )
@@ -555,7 +575,7 @@ def test_rows_with_errors_are_listed_on_the_page(web):
     text = text_of(page.text)
     assert "2 poster lest, 1 gyldig, 1 med feil" in text
     assert "Rader med feil Disse radene ble ikke vurdert." in text
-    assert '2 1 Fisk AS bransje: "fiskeri" er ikke en gyldig verdi.' in text  # row 2 of the file
+    assert "2 1 Fisk AS bransje: «fiskeri» er ikke en gyldig verdi." in text  # row 2 of the file
 
 
 @pytest.mark.parametrize(
@@ -570,19 +590,20 @@ def test_a_list_without_a_single_question_column_is_refused(web, name, content):
     page = web.post("/liste", files={"fil": (name, content, "text/csv")}, data={"format": "xlsx"})
     assert page.status_code == 400
     text = text_of(page.text)
-    assert "Fant ingen kolonne med et spørsmål i første rad" in text
+    assert f"Fant ingen overskriftsrad i {name}: ingen av de første 20 radene har en kolonne med et spørsmål." in text
     assert "bransje, behov, kompetanse, tilbud, klynge, praksis_aar" in text
+    assert "Skriv nummeret på raden med kolonnenavnene i feltet «Overskriftsrad»" in text
 
 
 def test_the_template_is_the_one_soknad_mal_writes(web, tmp_path):
     response = web.get("/liste/mal.xlsx")
     assert response.status_code == 200
     assert response.headers["content-disposition"] == 'attachment; filename="mal.xlsx"'
-    run = soknad("mal", "-o", str(tmp_path / "mal.xlsx"))
+    run = soknad("mal", "-o", str(tmp_path / "mal.xlsx"), "--dato", OPEN_DATE)
     assert run.returncode == 0
     web_rows = list(load_workbook(io.BytesIO(response.content))["Svar"].iter_rows(values_only=True))
     cli_rows = list(load_workbook(tmp_path / "mal.xlsx")["Svar"].iter_rows(values_only=True))
-    assert web_rows == cli_rows and web_rows[0][:2] == ("id", "navn")
+    assert web_rows == cli_rows and web_rows[2][:2] == ("id", "navn")
 
 
 def test_an_upload_over_the_limit_shows_the_form_again(web):

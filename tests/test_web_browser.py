@@ -234,13 +234,106 @@ def test_a_member_list_up_and_the_xlsx_down(page, tmp_path):
     sheet = load_workbook(target)["Resultat"]
     table = list(sheet.iter_rows(values_only=True))
     header = list(table[0])
-    got = {r[header.index("navn")]: [r[header.index(s)] for s in SCHEMES] for r in table[1:]}
+    names = [
+        "Bransjeprogram for industri- og byggenæringen",
+        "Bransjeprogram for maritim sektor",
+        "Industrifagskolen",
+        "Kompetanseløft for utsatte industriklynger",
+    ]
+    got = {r[header.index("Navn")]: [r[header.index(s)] for s in names] for r in table[1:]}
     assert got == {
-        "Verft AS": ["aktuell", "aktuell", "ikke_aktuell", "ikke_aktuell"],
+        "Verft AS": ["Passer", "Passer", "Passer ikke", "Passer ikke"],
         # 1 March 2021: Industrifagskolen's autumn call was not out yet (HK-dir, from July).
-        "Bygg AS": ["kanskje", "ikke_aktuell", "aktuell (ikke lyst ut ennå)", "ikke_aktuell"],
-        "Ørsta Annen AS": ["ikke_aktuell"] * 4,
+        "Bygg AS": ["Kanskje", "Passer ikke", "Passer (ikke lyst ut ennå)", "Passer ikke"],
+        "Ørsta Annen AS": ["Passer ikke"] * 4,
     }
+
+
+def upload(tab, source, first: bool = False) -> None:
+    """Choose a list in the form on /liste (opened first if asked) and send it."""
+    if first:
+        tab.goto(tab.base + "/liste")
+    tab.get_by_label("Medlemsliste (.xlsx eller .csv)").set_input_files(str(source))
+    tab.get_by_role("button", name="Sjekk listen").click()
+
+
+def _office_list_in_the_browser(tab, tmp_path, source) -> list[tuple]:
+    """Upload the office's workbook at /liste, check what the page says of the reading, and
+    return the downloaded result's rows."""
+    upload(tab, source, first=True)
+    main = tab.inner_text("main")
+    assert "5 poster lest, 5 gyldige, 0 med feil" in main
+    assert "det første arket («Les meg») har ingen overskriftsrad med spørsmål; leser arket «Medlemmer»." in main
+    assert "overskriftene står på rad 3; radene over er ikke lest." in main
+    assert "2 celler fikk verdien sin slik (2 i kolonnen «bransje»)." in main
+    assert "«ca. 5» som 5" in main
+    with tab.expect_download() as info:
+        tab.get_by_role("link", name=re.compile("Last ned resultatet")).click()
+    target = tmp_path / f"nett-{info.value.suggested_filename}"
+    info.value.save_as(target)
+    return list(load_workbook(target)["Resultat"].iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["med-js", "uten-js"])
+def test_an_office_workbook_in_the_browser_gives_what_the_terminal_gives(browser, servers, tmp_path, javascript):
+    """Issue 25 in Chromium, with and without JavaScript: the title row, the «Les meg» sheet,
+    the merged sector and «ca. 5» are read as in the terminal, the own columns come back, and
+    the downloaded workbook is the one `soknad sjekk` writes, cell for cell."""
+    from .workbooks import office_workbook
+
+    source = office_workbook(tmp_path / "medlemmer.xlsx")
+    context = browser.new_context(java_script_enabled=javascript, accept_downloads=True)
+    tab = context.new_page()
+    tab.base = servers["2021-03-01"].url
+    rows = _office_list_in_the_browser(tab, tmp_path, source)
+    context.close()
+    header = rows[0]
+    assert header[7] == "Bransjeprogram for industri- og byggenæringen"
+    assert header[13:] == ("Org.nr.", "Kontaktperson", "Kommentar", "Innmeldt", "Ansatte", "Intern kode")
+    assert rows[1][13:] == (
+        974760673,
+        "Kari Nordmann",
+        "Ring etter 1. mars",
+        __import__("datetime").datetime(2019, 3, 1),
+        25,
+        "0042",
+    )
+    out = tmp_path / "terminal.xlsx"
+    run = subprocess.run(
+        [sys.executable, "-m", "soknadsveileder", "sjekk", str(source), "-o", str(out), "--dato", "2021-03-01"],
+        capture_output=True, text=True, env=subprocess_env(), cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert rows == list(load_workbook(out)["Resultat"].iter_rows(values_only=True))
+
+
+def test_the_sheet_and_the_header_row_are_chosen_on_the_page(page, tmp_path):
+    """Issue 25 §1, §5 on /liste: a workbook with two lists asks for the sheet with a list
+    of its sheets; a list whose headers are below row 20 asks for the header row. Each error
+    is on its field, and the page passes axe."""
+    from .workbooks import two_lists_workbook
+
+    source = two_lists_workbook(tmp_path / "to.xlsx")
+    upload(page, source, first=True)
+    assert "flere ark har det: «Vest», «Nord»" in page.inner_text("main")
+    choice = page.get_by_label("Ark (valgfritt)")
+    assert choice.get_attribute("aria-invalid") == "true"
+    assert choice.locator("option").all_inner_texts() == ["Det første arket", "Les meg", "Vest", "Nord"]
+    assert axe(page) == []
+    choice.select_option("Nord")
+    upload(page, source)
+    assert "1 post lest, 1 gyldig" in page.inner_text("main")
+    deep = tmp_path / "dypt.csv"
+    deep.write_text("Notat\n" * 21 + "navn,bransje,behov\nA AS,bygg,fagbrev\n", encoding="utf-8")
+    upload(page, deep, first=True)
+    assert "ingen av de første 20 radene har en kolonne med et spørsmål" in page.inner_text("main")
+    row = page.get_by_label("Overskriftsrad (valgfritt)")
+    assert row.get_attribute("aria-invalid") == "true"
+    assert axe(page) == []
+    row.fill("22")
+    upload(page, deep)
+    assert "1 post lest, 1 gyldig" in page.inner_text("main")
+    assert "overskriftene står på rad 22; radene over er ikke lest." in page.inner_text("main")
 
 
 def test_a_saved_answer_file_round_trips(page, tmp_path):

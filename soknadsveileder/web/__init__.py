@@ -417,7 +417,7 @@ class Pages:
         from ..template import template_xlsx
 
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return _download(template_xlsx(self.rules), media, "mal.xlsx")
+        return _download(template_xlsx(self.rules, self.clock()), media, "mal.xlsx")
 
     def too_large(self, path: str) -> HTMLResponse:
         """An upload over the limit: the page it came from again, with the error, so the user
@@ -425,8 +425,9 @@ class Pages:
         if path == "/liste":
             error = f"{TOO_LARGE} Del listen i flere filer, eller bruk «soknad sjekk», som ikke har noen grense."
             response = self.render(
-                "liste.html", status=413, limits=LIMITS, title="Feil: Sjekk en medlemsliste", error=error, checked=None
-            )
+                "liste.html", status=413, limits=LIMITS, title="Feil: Sjekk en medlemsliste", error=error,
+                field="fil", sheets=[], given={}, checked=None,
+            )  # fmt: skip
         elif path == "/fortsett":
             response = self.render(
                 "fortsett.html",
@@ -441,19 +442,37 @@ class Pages:
 
     async def batch(self, request: Request) -> Response:
         limits = LIMITS
+
+        def page(status: int, error: str, field: str, sheets: list[str], given: dict[str, str]) -> Response:
+            return self.render(
+                "liste.html", status=status, limits=limits, title="Feil: Sjekk en medlemsliste",
+                error=error, field=field, sheets=sheets, given=given, checked=None,
+            )  # fmt: skip
+
         if request.method == "GET":
-            return self.render("liste.html", limits=limits, title="Sjekk en medlemsliste", error=None, checked=None)
+            return self.render(
+                "liste.html", limits=limits, title="Sjekk en medlemsliste", error=None, field=None, sheets=[],
+                given={}, checked=None,
+            )  # fmt: skip
         form = await _form(request)
         try:
             file = form.get("fil")
             output = str(form.get("format") or "xlsx")
             if output not in ("xlsx", "csv", "excel-csv"):
                 output = "xlsx"
+            sheet = str(form.get("ark") or "").strip() or None
+            row_text = str(form.get("overskriftsrad") or "").strip()
+            given = {"ark": sheet or "", "overskriftsrad": row_text, "format": output}
+            header_row = None
+            if row_text:
+                if not row_text.isdigit() or not 1 <= int(row_text) <= 1000:
+                    return page(
+                        400, f"Overskriftsraden må være et radnummer fra 1 til 1000, fant «{row_text[:20]}».",
+                        "overskriftsrad", [], given,
+                    )  # fmt: skip
+                header_row = int(row_text)
             if not isinstance(file, UploadFile) or not file.filename:
-                return self.render(
-                    "liste.html", status=400, limits=limits, title="Feil: Sjekk en medlemsliste",
-                    error="Velg en fil (.xlsx eller .csv) å laste opp.", checked=None,
-                )  # fmt: skip
+                return page(400, "Velg en fil (.xlsx eller .csv) å laste opp.", "fil", [], given)
             data = await file.read()
             filename = file.filename
         finally:
@@ -461,13 +480,10 @@ class Pages:
         today = self.clock()
         try:
             checked = await run_in_threadpool(
-                upload.check_upload, self.rules, today, data, filename, output, self.earlier
+                upload.check_upload, self.rules, today, data, filename, output, self.earlier, sheet, header_row
             )
         except upload.UploadRefused as e:
-            return self.render(
-                "liste.html", status=e.status, limits=limits, title="Feil: Sjekk en medlemsliste",
-                error=str(e), checked=None,
-            )  # fmt: skip
+            return page(e.status, str(e), e.field, e.sheets, given)
         finally:
             del data
         import base64
@@ -487,6 +503,9 @@ class Pages:
             limits=limits,
             title="Resultat for medlemslisten",
             error=None,
+            field=None,
+            sheets=[],
+            given={},
             checked=checked,
             href=href,
             summary=summary,

@@ -1,6 +1,6 @@
 """A member list uploaded in the browser: read and checked as `soknad sjekk` does.
 
-The same readers (`tables.read_csv`, `tables.read_xlsx`), the same checker and the same
+The same readers (`tables.open_csv`, `tables.open_xlsx`), the same checker and the same
 writers (`sinks.CsvSink`, `sinks.XlsxSink`) as the command line, so a list gives the same
 file in the browser as in the terminal. Only the limits are the browser's own: a size, a
 row count, a column count, and for Excel how much the zip file may unpack to, each checked
@@ -11,7 +11,6 @@ sent.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import tempfile
@@ -21,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..batch import RawRecord
-from ..checking import Checker, Tally
+from ..checking import EXCEL_CSV, PLAIN_CSV, Checker, Tally
 from ..model import RuleBase
 from ..sinks import CsvSink, Sink, XlsxSink
-from ..tables import TableStats, read_csv, read_xlsx
+from ..tables import TableProblem, TableStats, open_csv, open_xlsx
 
 MAX_BYTES = 5_000_000  # an upload; a member list of 10 000 rows is well under 1 MB
 MAX_ROWS = 10_000  # companies in one list
@@ -36,11 +35,14 @@ SHOWN_ERRORS = 50  # rows with an error listed on the page; the file has them al
 
 class UploadRefused(Exception):
     """The upload is not read: too large, too many rows or columns, or not a spreadsheet.
-    `status` is the HTTP status; the message is for the page."""
+    `status` is the HTTP status; the message is for the page. `sheets` are the workbook's
+    sheets when the user must choose one, and `field` the form field the error belongs to."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, sheets: list[str] | None = None, field: str = "fil") -> None:
         super().__init__(message)
         self.status = status
+        self.sheets = sheets or []
+        self.field = field
 
 
 @dataclass
@@ -95,53 +97,44 @@ def check_xlsx_size(data: bytes) -> None:
         )
 
 
-def _header_csv(data: bytes) -> list[str]:
+def _header_csv(data: bytes) -> None:
     first = data[: data.find(b"\n")] if b"\n" in data else data
     columns = max(first.count(b";"), first.count(b",")) + 1
     if columns > MAX_COLUMNS:
         raise UploadRefused(f"Første rad har {columns} kolonner; grensen er {MAX_COLUMNS}.", 413)
-    try:
-        text = first.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = first.decode("cp1252", errors="replace")
-    delimiter = ";" if text.count(";") > text.count(",") else ","
-    return next(csv.reader([text.rstrip("\r")], delimiter=delimiter), [])
 
 
-def _header_xlsx(data: bytes) -> list[str] | None:
-    """The first row of the first sheet; None when openpyxl cannot open the file (the reader
-    then says what is wrong, in its words)."""
+def _width_xlsx(data: bytes) -> None:
+    """Refuse a sheet wider than `MAX_COLUMNS`, by what the workbook says of its size."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
-        return None
+        return  # the reader says what is wrong, in its words
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            return None
-        width = sheet.max_column
-        if width is not None and width > MAX_COLUMNS:
-            raise UploadRefused(f"Arket har {width} kolonner; grensen er {MAX_COLUMNS}.", 413)
-        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-        return ["" if c is None else str(c) for c in first[:MAX_COLUMNS]]
+        for sheet in book.worksheets:
+            width = sheet.max_column
+            if width is not None and width > MAX_COLUMNS:
+                raise UploadRefused(f"Arket «{sheet.title}» har {width} kolonner; grensen er {MAX_COLUMNS}.", 413)
     finally:
         book.close()
 
 
-def _check_header(rules: RuleBase, header: list[str]) -> None:
-    """A list none of whose columns is a question would give «vet ikke» for every company,
-    which looks like a result: refuse it, and say what the first row must hold."""
-    ids = [q.id for q in rules.questions]
-    names = {" ".join(h.casefold().split()).lstrip("\ufeff") for h in header}
-    if names & set(ids):
-        return
-    found = ", ".join(h for h in header if h.strip())[:200] or "ingenting"
-    raise UploadRefused(
-        f"Fant ingen kolonne med et spørsmål i første rad (fant: {found}). Første rad skal ha "
-        f"spørsmålenes id-er som kolonnenavn: {', '.join(ids)}. Malen under viser hvordan."
-    )
+def _refused(problem: TableProblem) -> UploadRefused:
+    """A file with no list that can be read, with what to do about it on this page."""
+    if problem.kind == "ark":
+        return UploadRefused(
+            f"{problem} Velg arket under, og last opp filen igjen.", sheets=problem.sheets, field="ark"
+        )
+    if problem.kind == "overskrift":
+        return UploadRefused(
+            f"{problem} Skriv nummeret på raden med kolonnenavnene i feltet «Overskriftsrad», og last opp filen "
+            "igjen, eller se malen.",
+            sheets=problem.sheets,
+            field="overskriftsrad",
+        )
+    return UploadRefused(str(problem))
 
 
 def check_upload(
@@ -151,6 +144,8 @@ def check_upload(
     filename: str,
     output: str,
     earlier: Callable[[str], RuleBase | None] | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
 ) -> Checked:
     """Check every row of an uploaded list; `output` is "xlsx", "csv" or "excel-csv"."""
     if not data.strip():
@@ -160,32 +155,43 @@ def check_upload(
     kind = kind_of(filename, data)
     source = Path(filename).name or "opplastet fil"
     stats = TableStats(announce=False)  # the page says it, not the server's log
-    if kind == "xlsx":
-        check_xlsx_size(data)
-        header = _header_xlsx(data)
-        if header is not None:
-            _check_header(rules, header)
-        records = read_xlsx(io.BytesIO(data), rules, source, stats)
-    else:
-        _check_header(rules, _header_csv(data))
-        records = read_csv(io.BytesIO(data), rules, source, stats)
+    try:
+        if kind == "xlsx":
+            check_xlsx_size(data)
+            _width_xlsx(data)
+            table = open_xlsx(io.BytesIO(data), rules, source, stats, sheet or None, header_row)
+        else:
+            _header_csv(data)
+            table = open_csv(io.BytesIO(data), rules, source, stats, header_row)
+    except TableProblem as e:
+        raise _refused(e) from None
     rows: list[RawRecord] = []
-    for raw in records:  # read first, so a list over the limit writes nothing
-        if len(rows) == MAX_ROWS:
-            raise UploadRefused(
-                f"Listen har mer enn {MAX_ROWS} rader. Del den i flere filer, eller bruk «soknad sjekk» "
-                "på kommandolinjen, som ikke har noen grense.",
-                413,
-            )
-        rows.append(raw)
+    try:
+        for raw in table.records():  # read first, so a list over the limit writes nothing
+            if len(rows) == MAX_ROWS:
+                raise UploadRefused(
+                    f"Listen har mer enn {MAX_ROWS} rader. Del den i flere filer, eller bruk «soknad sjekk» "
+                    "på kommandolinjen, som ikke har noen grense.",
+                    413,
+                )
+            rows.append(raw)
+    finally:
+        table.close()
+    if not rows:
+        if not table.columns:
+            raise UploadRefused("Fant ingen liste i filen: den har ingen rader med innhold.")
+        raise UploadRefused("Fant ingen bedrifter i listen: det er ingen rader under overskriftsraden.")
     checker = Checker(rules, today, earlier)
     tally = Tally(rules)
     errors: list[tuple[int | None, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="soknad-web-") as folder:
         target = Path(folder) / ("resultat.xlsx" if output == "xlsx" else "resultat.csv")
-        sink: Sink = (
-            XlsxSink(rules, target, today) if output == "xlsx" else CsvSink(rules, target, output == "excel-csv", today)
-        )
+        own = table.all_own_names
+        sink: Sink
+        if output == "xlsx":
+            sink = XlsxSink(rules, target, today, own, stats.notes())
+        else:
+            sink = CsvSink(rules, target, EXCEL_CSV if output == "excel-csv" else PLAIN_CSV, today, own)
         try:
             for nr, raw in enumerate(rows, 1):
                 checked = checker.check(nr, raw)
@@ -197,12 +203,14 @@ def check_upload(
                         f"{e['felt']}: {e['melding']}" if e["felt"] else e["melding"] for e in checked.errors
                     )
                     errors.append((checked.head.get("linje"), who, what))
+            if isinstance(sink, XlsxSink):
+                sink.notes = stats.notes()
             sink.finish()
         except BaseException:
             sink.abort()
             raise
         content = target.read_bytes()
-    notes = list(stats.header_notes)
+    notes = list(stats.notes())
     if stats.warned_cp1252:
         notes.insert(0, f"{source} er ikke UTF-8; den er lest som Windows-1252 (eldre Excel).")
     stem = f"resultat-{today.isoformat()}"
