@@ -187,6 +187,14 @@ def _choice(allowed: list[str], raw: str, cell: bool = False) -> str:
 def _parse_several(question: Question, raw: object, cell: bool = False) -> tuple[str, ...]:
     allowed = [c.value for c in question.choices]
     if isinstance(raw, str):
+        if cell and raw not in allowed:
+            # «industri;bygg», «industri / maritim», «industri og bygg»: several values, written
+            # with something other than a comma. «Mente du «industri»?» would lose the second.
+            parts = [p.strip() for p in re.split(r"[;/+&]|\s+og\s+", raw) if p.strip()]
+            values = [question.value_for(p) for p in parts]
+            if len(values) > 1 and all(v in allowed for v in values):
+                listed = ", ".join(values)
+                raise ValueError(f"{_shown(raw, cell)}: skill flere verdier med komma, slik: «{listed}».")
         return (_choice(allowed, raw, cell),)
     if not isinstance(raw, list | tuple):
         raise ValueError(f"Forventet en av {', '.join(allowed)}, eller en liste av dem, fant {show(raw)}.")

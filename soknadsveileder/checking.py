@@ -491,6 +491,12 @@ def run_batch(rules: RuleBase, today: dt.date, options: Options) -> int:
         for table in tables:
             if table is not None:
                 stack.callback(table.close)
+        if options.sheet is not None and not any(item.kind == "xlsx" for item in inputs):
+            stats.header_notes.append(f"--ark {options.sheet} gjelder bare Excel-filer (.xlsx), og er ikke brukt.")
+        # How each list was found (the sheet, the header row, its own columns) is said before
+        # any row is read, so it comes before a table on the screen, not after it.
+        early = [*stats.info, *stats.header_notes]
+        _say_notes(stats, early, ())
         progress = _progress(stack, inputs)
         # Someone typing records at a terminal sees each result at once, and how to stop.
         flush_each = sys.stdin.isatty() and any(item.name is None for item in inputs)
@@ -534,11 +540,7 @@ def run_batch(rules: RuleBase, today: dt.date, options: Options) -> int:
         except BaseException:
             sink.abort()
             raise
-    for note in stats.info:
-        sys.stderr.write(f"soknad sjekk: {note}\n")
-    for note in stats.notes()[len(stats.info) :]:
-        prefix = "Advarsel: " if note in stats.header_notes else "soknad sjekk: "
-        sys.stderr.write(f"{prefix}{note}\n")
+    _say_notes(stats, stats.notes(), early)
     if tally.read == 0:
         sys.stderr.write("soknad sjekk: fant ingen poster i inndata.\n")
     else:
@@ -552,6 +554,15 @@ def run_batch(rules: RuleBase, today: dt.date, options: Options) -> int:
     if tally.errors or (options.fail_if_none and tally.none_fit):
         return 1
     return 0
+
+
+def _say_notes(stats: TableStats, notes: list[str], said: Any) -> None:
+    """The notes on reading the lists, on stderr, each once: a warning as «Advarsel»."""
+    from .command import err
+
+    for note in notes:
+        if note not in said:
+            err(("Advarsel: " if note in stats.header_notes else "soknad sjekk: ") + note)
 
 
 def _flush_quietly(out: IO[str]) -> None:

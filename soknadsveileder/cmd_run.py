@@ -299,6 +299,13 @@ def output_format(given: str | None, output: Path | None, excel: bool) -> str:
     return "json"
 
 
+def _check_row(value: str | None) -> str | None:
+    """Validate --overskriftsrad while options are parsed: a usage error (exit 2) in words."""
+    if value is not None and not (value.strip().isdigit() and 1 <= int(value) <= 1_000_000):
+        raise typer.BadParameter(f"'{value}' er ikke et radnummer. Skriv nummeret på raden, fra 1 og oppover.")
+    return value
+
+
 @app.command(cls=Command)
 @pipe_safe
 def sjekk(
@@ -343,11 +350,11 @@ def sjekk(
         ),
     ] = None,
     overskriftsrad: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--overskriftsrad",
             metavar="N",
-            min=1,
+            callback=_check_row,
             help="Raden med kolonnenavnene i regnearket (1 er den første). Uten den: den første av de 20 første "
             "radene som har minst to spørsmål som kolonnenavn.",
             show_default=False,
@@ -408,6 +415,13 @@ def sjekk(
         fail(f"--inndata: ukjent format '{inndata}'.", EXIT_USAGE, "Bruk json, csv eller xlsx.")
     if excel and komma:
         fail("--excel og --komma kan ikke brukes sammen.", EXIT_USAGE, "Velg én av dem.")
+    if (excel or komma) and utfil is not None and BY_EXTENSION.get(utfil.suffix.lower(), "csv") != "csv":
+        option = "--excel" if excel else "--komma"
+        fail(
+            f"{option} gjelder CSV, men -o {utfil} er en {utfil.suffix}-fil.",
+            EXIT_USAGE,
+            f"Ta bort {option} for å få en Excel-fil, eller skriv til en .csv-fil.",
+        )
     if komma and format != "csv":
         fail("--komma gjelder CSV.", EXIT_USAGE, "Bruk --format csv --komma.")
     if excel and format != "csv":
@@ -429,7 +443,7 @@ def sjekk(
         earlier=earlier_rules(tidligere_regelverk),
         kind=inndata,
         sheet=ark,
-        header_row=overskriftsrad,
+        header_row=int(overskriftsrad) if overskriftsrad is not None else None,
         output=utfil,
         csv_form="excel" if excel else "komma" if komma else None,
         summary=oppsummering,
@@ -448,7 +462,7 @@ def table_hint(problem: "TableProblem") -> str:
     if problem.kind == "ark":
         import shlex
 
-        example = shlex.quote(problem.sheets[-1]) if problem.sheets else "Ark1"
+        example = shlex.quote(problem.suggested or (problem.sheets[0] if problem.sheets else "Ark1"))
         return f"Velg arket med --ark NAVN, for eksempel --ark {example}."
     if problem.kind == "fil":
         return ""

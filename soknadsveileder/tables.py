@@ -66,10 +66,13 @@ class TableProblem(Exception):
     command line and the web page each add how to choose there.
     """
 
-    def __init__(self, message: str, kind: str = "overskrift", sheets: Iterable[str] = ()) -> None:
+    def __init__(
+        self, message: str, kind: str = "overskrift", sheets: Iterable[str] = (), suggested: str | None = None
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.sheets = list(sheets)
+        self.suggested = suggested  # the sheet most likely meant, for an example or a preselection
 
 
 @dataclass
@@ -83,6 +86,11 @@ class TableStats:
     #: cells read as an approximate number: (file and sheet, row, column, what was typed, the number)
     rounded: list[tuple[str, int, str, str, int]] = field(default_factory=list)
     rounded_count: int = 0
+    #: rows read as a note under the list, not a company: (file and sheet, row, its text)
+    note_rows: list[tuple[str, int, str]] = field(default_factory=list)
+    note_count: int = 0
+    #: cells of own columns with a formula and no stored value: (file and sheet, cell)
+    unworked_own: list[tuple[str, str]] = field(default_factory=list)
     announce: bool = True  # say on stderr that a CSV is read as Windows-1252 (soknad web says it on the page)
 
     def notes(self) -> list[str]:
@@ -101,6 +109,21 @@ class TableStats:
             lines.append(
                 f"{source}{self.rounded_count} {cells} med et omtrentlig tall er lest som et helt tall, rundet ned "
                 f"({shown}{rest})."
+            )
+        if self.note_count:
+            shown_rows = ", ".join(f"rad {row} («{text}»)" for _, row, text in self.note_rows)
+            left = self.note_count - len(self.note_rows)
+            tail = f" og {left} til" if left > 0 else ""
+            which = "raden" if self.note_count == 1 else f"{self.note_count} rader"
+            lines.append(
+                f"{self.note_rows[0][0]}: {which} har tekst i bare én celle og ingen svar, id eller navn, og er "
+                f"lest som notater under listen, ikke som bedrifter: {shown_rows}{tail}."
+            )
+        if self.unworked_own:
+            cells = ", ".join(cell for _, cell in self.unworked_own[:_SHOWN_ROUNDED])
+            lines.append(
+                f"{self.unworked_own[0][0]}: cellene {cells} i egne kolonner har en formel uten lagret verdi, og "
+                "kommer tomme tilbake. Åpne filen i Excel eller LibreOffice og lagre den, så lagres verdiene."
             )
         return lines + self.header_notes
 
@@ -121,23 +144,38 @@ class CsvDialect:
         return self.delimiter == ";" or self.bom or self.cp1252
 
 
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "_": " "})
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+#: What a column with the company's name is called in member lists; read as `navn` when
+#: no column is called that.
+NAME_ALIASES = frozenset(
+    {"bedrift", "bedriftsnavn", "firma", "firmanavn", "virksomhet", "virksomhetsnavn", "foretak", "foretaksnavn"}
+)
+
+
 def _norm(text: object) -> str:
-    """A column name as compared: any case, `_` as a space, spaces collapsed, no trailing «?:.»."""
-    return " ".join(str(text).casefold().replace("_", " ").split()).strip(" ?:.").lstrip("\ufeff")
+    """A column name as compared: any case, æøå as ae, o and aa (as in the ids), and anything
+    but letters and digits as one space: «Praksis (år)» is «praksis aar»."""
+    return " ".join(_NOT_WORD.sub(" ", str(text).lstrip("\ufeff").casefold().translate(_FOLD)).split())
+
+
+def _key(text: object) -> str:
+    """The same without spaces, so that «Praksisår», «praksis år» and «praksis_aar» are one."""
+    return _norm(text).replace(" ", "")
 
 
 def column_names(rules: RuleBase) -> dict[str, str]:
-    """What a header cell may say, normalised, and the id it stands for."""
-    names = {_norm(name): name for name in PASSTHROUGH}
+    """What a header cell may say, as `_key` gives it, and the id it stands for."""
+    names = {_key(name): name for name in PASSTHROUGH}
     for q in rules.questions:
-        names[_norm(q.text)] = q.id
-        names[_norm(q.id)] = q.id
+        names[_key(q.text)] = q.id
+        names[_key(q.id)] = q.id
     return names
 
 
 def questions_named(cells: Iterable[object], names: dict[str, str], questions: dict[str, Question]) -> int:
     """How many different questions a row names."""
-    found = {names.get(_norm(c)) for c in cells if c is not None and str(c).strip()}
+    found = {names.get(_key(c)) for c in cells if c is not None and str(c).strip()}
     return len(found & questions.keys())
 
 
@@ -220,6 +258,7 @@ class Table:
         self.own_width = 0
         self.all_own_names: list[str] = []  # the own columns of the whole run (`combine_own`)
         self._approx: list[tuple[int, Question]] = []
+        self._answered: list[int] = []  # the columns read as answers, id or navn
         self._approx_seen: dict[object, int | None] = {}
         self._rows: Iterator[tuple[int, list[Any]]] = iter(())
         self._close: Callable[[], None] = lambda: None
@@ -236,16 +275,22 @@ class Table:
         self.header = [str(c).strip().lstrip("\ufeff") if c is not None else "" for c in cells]
         while self.header and not self.header[-1]:
             self.header.pop()
-        # «ID», «Navn», «Bransje» and the question's text as people write them.
+        # «ID», «Navn», «Bransje», «Praksis (år)» and the question's text as people write them.
         given = list(self.header)
-        self.header = [self.names.get(_norm(name), name) if name else "" for name in self.header]
+        self.header = [self.names.get(_key(name), name) if name else "" for name in self.header]
+        if "navn" not in self.header:
+            alias = next((i for i, name in enumerate(given) if name and _key(name) in NAME_ALIASES), None)
+            if alias is not None:
+                self.header[alias] = "navn"
+                self.stats.info.append(f"{self.where()}: kolonnen «{given[alias]}» er lest som bedriftens navn.")
         seen: dict[str, int] = {}
         answer_like = [*self.questions, *PASSTHROUGH]
         own: list[int] = []
         for i, name in enumerate(self.header, 1):
             known = name in self.questions or name in PASSTHROUGH
             if known and name in seen:
-                self.duplicate = f"Kolonnen '{name}' står to ganger i overskriften (kolonne {seen[name]} og {i})."
+                first, second = (column_letter(n) if letters else n for n in (seen[name], i))
+                self.duplicate = f"Kolonnen '{name}' står to ganger i overskriften (kolonne {first} og {second})."
                 self.stats.header_notes.append(f"{self.where(line)}: {self.duplicate}")
             seen.setdefault(name, i)
             if known:
@@ -260,6 +305,19 @@ class Table:
             if close:
                 note = f"ukjent kolonne '{name}'. Mente du '{close}'? Rader med noe i den får en feil."
                 self.stats.header_notes.append(f"{self.where(line)}: {note}")
+        # A column that shares a word with a question not in the list («Praksis», «Behov 2026»)
+        # is read as the adviser's own, and that is said: its answers are not read.
+        for i in own:
+            name = given[i]
+            if not name or self._misspelt(name):
+                continue
+            words = {w for w in _norm(name).split() if len(w) >= 5}
+            meant = [q for q in self.questions if q not in self.header and words & set(q.split("_"))]
+            if meant:
+                self.stats.header_notes.append(
+                    f"{self.where(line)}: kolonnen '{name}' leses ikke som svar. Mente du '{meant[0]}'? Gi kolonnen "
+                    "det navnet, så leses svarene."
+                )
         self.columns = [
             (name if i not in own or self._misspelt(name) else "", self.questions.get(name))
             for i, name in enumerate(self.header)
@@ -270,11 +328,12 @@ class Table:
         self.own_width = len(own)
         self.all_own_names = list(self.own_names)
         self._approx = [(i, q) for i, (_, q) in enumerate(self.columns) if q is not None and q.approximate]
+        self._answered = [i for i, (name, _) in enumerate(self.columns) if name]
         if self.own_names:
+            listed = ", ".join(self.own_names)
             self.stats.info.append(
-                f"{self.where()}: egne kolonner kommer tilbake i resultatet, etter resultatkolonnene: "
-                + ", ".join(self.own_names)
-                + "."
+                f"{self.where()}: egne kolonner kommer tilbake i resultatet, etter resultatkolonnene: {listed}"
+                + ("" if listed.endswith(".") else ".")
             )
 
     def _misspelt(self, name: str) -> bool:
@@ -298,8 +357,25 @@ class Table:
         for i, slot in zip(self.own, self.own_slots, strict=True):
             if i < width:
                 value = cells[i]
-                out[slot] = None if isinstance(value, Unworked) or value == "" else value
+                if isinstance(value, Unworked):
+                    self.stats.unworked_own.append((self.where(), value.coordinate))
+                    value = None
+                out[slot] = None if value == "" else value
         return tuple(out)
+
+    def is_note(self, cells: list[Any], line: int) -> bool:
+        """A row with text in one cell only and no answer, id or name: a sum or a note under
+        the list («Sum: 6 bedrifter», «Kilde: medlemsregisteret»), not a company. Counted."""
+        width = len(cells)
+        if any(_filled(cells[i]) for i in self._answered if i < width):
+            return False
+        filled = [c for c in cells if _filled(c)]
+        if len(filled) != 1:
+            return False
+        self.stats.note_count += 1
+        if len(self.stats.note_rows) < _SHOWN_ROUNDED:
+            self.stats.note_rows.append((self.where(), line, str(filled[0]).strip()[:60]))
+        return True
 
     def note_rounded(self, cells: list[Any], line: int) -> None:
         """Count the approximate numbers of a row («ca. 5» read as 5)."""
@@ -331,10 +407,12 @@ class Table:
                 record[name] = value if question is not None or name not in PASSTHROUGH else _passthrough(cell)
         width = len(self.columns)
         extra = len(cells) > width and any(c is not None and str(c).strip() for c in cells[width:])
-        own = self.own_of(cells)
         if not record and not extra and all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             self.stats.empty_rows += 1
             return None
+        if not record and not extra and self.is_note(cells, line):
+            return None
+        own = self.own_of(cells)
         if self.duplicate is not None or extra:
             # An error row still carries its id and name, so the adviser can find the company.
             names = {k: record[k] for k in PASSTHROUGH if k in record}
@@ -379,6 +457,12 @@ class Table:
             if quick and len(cells) == width:
                 if not "".join(cells).strip():
                     self.stats.empty_rows += 1
+                    continue
+                if (
+                    self.own_width
+                    and not "".join([cells[i] for i in self._answered]).strip()
+                    and self.is_note(cells, line)
+                ):
                     continue
                 if self._approx:
                     self.note_rounded(cells, line)
@@ -443,6 +527,10 @@ def column_letter(n: int) -> str:
         n, rest = divmod(n - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def _filled(cell: object) -> bool:
+    return cell is not None and (not isinstance(cell, str) or bool(cell.strip()))
 
 
 def _passthrough(cell: object) -> object:
@@ -609,9 +697,8 @@ def open_csv(stream: BinaryIO, rules: RuleBase, source: str, stats: TableStats, 
             if n < index:
                 continue
             if n == index:
+                stats.info.append(f"{table.where()}: overskriftene står på rad {line}{_ABOVE if line > 1 else '.'}")
                 table.set_header(cells, line)
-                if line > 1:
-                    stats.info.append(f"{table.where()}: overskriftene står på rad {line}; radene over er ikke lest.")
                 continue
             yield line, cells
 
@@ -735,10 +822,11 @@ def open_xlsx(
     _mark_unworked_formulas()
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise TableProblem(
-            f"Kunne ikke lese {source} som en Excel-fil (.xlsx): {e}. Åpne den i Excel eller LibreOffice og lagre "
-            "den på nytt som «Excel-arbeidsbok (.xlsx)».",
+            f"Kunne ikke lese {source} som en Excel-fil (.xlsx): filen er ikke en hel .xlsx-arbeidsbok (er det en "
+            "CSV-fil med feil endelse?). Åpne den i Excel eller LibreOffice og lagre den på nytt som "
+            "«Excel-arbeidsbok (.xlsx)» eller som CSV.",
             "fil",
         ) from None
     try:
@@ -785,6 +873,7 @@ def _open_sheet(
                 f"har det: {which}. Arkene heter {listed}.",
                 "ark",
                 names,
+                lists[0][0],
             )
         elif not empty:
             raise TableProblem(
@@ -800,13 +889,25 @@ def _open_sheet(
         problem = _no_header(table, rows, header_row)
         raise TableProblem(str(problem) + (f" Arkene heter {listed}." if len(names) > 1 else ""), problem.kind, names)
     worksheet = book[chosen]
-    table.set_header(rows[index], index + 1, letters=True)
-    if index > 0:
-        stats.info.append(f"{table.where()}: overskriftene står på rad {index + 1}; radene over er ikke lest.")
+    line = index + 1
+    stats.info.append(f"{source}: leser arket «{chosen}», med overskriftene på rad {line}{_ABOVE if line > 1 else '.'}")
+    if sheet is None and len(names) > 1:
+        # Another sheet with a list is not read unless asked for: say so, never leave it out unsaid.
+        others = [n for n in names if n != chosen and head_of(n)[2] is not None]
+        if others:
+            which = ", ".join(f"«{n}»" for n in others)
+            stats.header_notes.append(
+                f"{source}: {'arket' if len(others) == 1 else 'arkene'} {which} har også en liste, og er ikke lest. "
+                "Velg arket for å lese det."
+            )
+    table.set_header(rows[index], line, letters=True)
     merges = merged_ranges(book, worksheet)
     table._rows = _sheet_rows(worksheet, table, index + 1, merges)
     table._close = book.close
     return table
+
+
+_ABOVE = "; radene over er ikke lest."
 
 
 def _sheet_rows(

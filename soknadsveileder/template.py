@@ -132,6 +132,10 @@ def template_xlsx(rules: RuleBase, today: dt.date) -> bytes:
         # Several values («industri, maritim») are allowed: there the list helps, and no
         # message pops up over a valid answer that is not one item of it.
         rule.showErrorMessage = not question.multiple
+        if question.approximate:
+            # «ca. 5» and «5,5» are allowed too: a warning that lets the cell keep them.
+            rule.errorStyle = "warning"
+            rule.error += " Et omtrentlig tall («ca. 5», «5,5») går også; det leses som det hele tallet under."
         rule.showInputMessage = True
         sheet.add_data_validation(rule)
         rule.add(cells)

@@ -176,7 +176,8 @@ def _workbook(path: Path) -> str:
             out.append(" | ".join(cells).rstrip(" |"))
         for rule in sheet.data_validations.dataValidation:  # what Excel enforces when typing
             out.append(
-                f"-- gyldighet {rule.sqref}: {rule.type} {rule.formula1}; stopper feil: {rule.showErrorMessage}; "
+                f"-- gyldighet {rule.sqref}: {rule.type} {rule.formula1}; viser feil: {rule.showErrorMessage} "
+                f"({rule.errorStyle or 'stop'}); "
                 f"feilmelding: {rule.error}; hjelp: {rule.prompt}"
             )
     return "\n".join(out) + "\n"

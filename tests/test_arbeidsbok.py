@@ -69,7 +69,7 @@ def test_the_office_list_is_read_as_a_person_reads_it(tmp_path):
         assert mine["vurderinger"] == theirs["vurderinger"] and mine["mangler"] == theirs["mangler"]
     stderr = run.stderr
     assert "det første arket («Les meg») har ingen overskriftsrad med spørsmål; leser arket «Medlemmer»." in stderr
-    assert "arket «Medlemmer»: overskriftene står på rad 3; radene over er ikke lest." in stderr
+    assert "medlemmer.xlsx: leser arket «Medlemmer», med overskriftene på rad 3; radene over er ikke lest." in stderr
     assert "2 celler fikk verdien sin slik (2 i kolonnen «bransje»)." in stderr
     assert "3 celler med et omtrentlig tall er lest som et helt tall, rundet ned" in stderr
     assert "rad 5, praksis_aar: «ca. 5» som 5; rad 7, praksis_aar: «5,5» som 5" in stderr
@@ -116,7 +116,7 @@ def test_the_result_workbook_for_people_with_the_own_columns_typed(tmp_path):
     about = [tuple(r) for r in result["Om resultatet"].iter_rows(values_only=True)]
     assert ("Industrifagskolen", "industrifagskolen") in about and ("Kanskje", "kanskje") in about
     assert ("Org.nr.", "egen kolonne fra listen, uendret") in about
-    assert (f"{book}, arket «Medlemmer»: overskriftene står på rad 3; radene over er ikke lest.", None) in about
+    assert (f"{book}: leser arket «Medlemmer», med overskriftene på rad 3; radene over er ikke lest.", None) in about
 
 
 def test_csv_out_follows_the_list_it_came_from(tmp_path):
@@ -158,6 +158,17 @@ def test_csv_out_follows_the_list_it_came_from(tmp_path):
     )
     fitjar = dict(zip(header, next(csv.reader([lines[3]], delimiter=";")), strict=False))
     assert fitjar["Kommentar"] == "'=SUM er ikke en formel her"  # never a formula in a spreadsheet
+    # Each part of the form on its own: a UTF-8 list with a BOM and commas, and one with CRLF.
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbfnavn,bransje\nA AS,bygg\n")
+    assert sjekk(str(bom), "-o", str(out)).returncode == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfnr,linje,") and data.count(b"\r\n") == 2
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes(b"navn,bransje\r\nA AS,bygg\r\n")
+    assert sjekk(str(crlf), "-o", str(out)).returncode == 0
+    data = out.read_bytes()
+    assert data.startswith(b"nr,linje,") and data.count(b"\r\n") == 2
     # Chosen by hand: --komma for a program, --excel for Excel.
     assert sjekk(str(cp1252), "-o", str(out), "--komma").returncode == 0
     assert out.read_bytes().startswith(b"nr,linje,id,navn,")
@@ -195,6 +206,10 @@ def test_the_header_row_is_found_or_given(tmp_path):
     single = tmp_path / "en.csv"
     single.write_text("Liste\nnavn,bransje\nA AS,bygg\n", encoding="utf-8")
     assert [line["linje"] for line in json_lines(sjekk(str(single)).stdout)] == [3]
+    # Row 20 is the last one looked at.
+    twenty = tmp_path / "tjue.csv"
+    twenty.write_text("Notat\n" * 19 + "navn,bransje,behov\nA AS,bygg,fagbrev\n", encoding="utf-8")
+    assert [line["linje"] for line in json_lines(sjekk(str(twenty)).stdout)] == [21]
     # Below row 20 it is not looked for: exit 2, with --overskriftsrad in the hint.
     deep = tmp_path / "dypt.csv"
     deep.write_text("Notat\n" * 20 + "navn,bransje,behov\nA AS,bygg,fagbrev\n", encoding="utf-8")
@@ -229,7 +244,7 @@ def test_the_sheet_is_chosen_or_asked_for(tmp_path):
         run.stderr
     )
     assert "«Vest», «Nord». Arkene heter «Les meg», «Vest», «Nord»." in run.stderr
-    assert "Tips: Velg arket med --ark NAVN, for eksempel --ark Nord." in run.stderr
+    assert "Tips: Velg arket med --ark NAVN, for eksempel --ark Vest." in run.stderr  # the first with a list
     chosen = sjekk(str(path), "--ark", "nord")  # the name in any case
     assert chosen.returncode == 0 and json_lines(chosen.stdout)[0]["navn"] == "Nord AS"
     missing = sjekk(str(path), "--ark", "Sør")
@@ -265,3 +280,79 @@ def test_messages_to_a_spreadsheet_speak_of_cells_and_columns(tmp_path):
     messages = " ".join(e["melding"] for e in row["feil"])
     assert messages == "Skriv ja eller nei, fant «kanskje». Forventet et heltall, fant «mange»."
     assert "JSON" not in messages and "true" not in messages and "anførselstegn" not in messages
+
+
+def test_what_a_first_hour_with_real_lists_tripped_over(tmp_path):
+    """Found by trying the finished work as a new adviser would (issue 25's first hour)."""
+    # «Praksis (år)», «Praksisår» and «praksis år» are the question's column: «x» in it is
+    # an error in that column, which shows the column was read as the question.
+    for header in ("Praksis (år)", "Praksisår", "praksis år"):
+        path = tmp_path / "aar.csv"
+        path.write_text(f"navn;bransje;behov;{header}\nA AS;industri;fagbrev;x\n", encoding="utf-8")
+        row = json_lines(sjekk(str(path)).stdout)[0]
+        assert row["feil"] == [{"felt": "praksis_aar", "melding": "Forventet et heltall, fant «x»."}], header
+    # A column that only shares a word with a question is the adviser's own, and that is said.
+    path = tmp_path / "ord.csv"
+    path.write_text("navn;bransje;Behov 2026;Års praksis\nA AS;industri;fagbrev;5\n", encoding="utf-8")
+    run = sjekk(str(path))
+    row = json_lines(run.stdout)[0]
+    assert row["ok"] is True and row["kolonner"] == {"Behov 2026": "fagbrev", "Års praksis": "5"}
+    assert "kolonnen 'Behov 2026' leses ikke som svar. Mente du 'behov'? Gi kolonnen det navnet" in run.stderr
+    assert "kolonnen 'Års praksis' leses ikke som svar. Mente du 'praksis_aar'?" in run.stderr
+    # A sum or a source line under the list is a note, not a company, and is named.
+    path = tmp_path / "sum.csv"
+    path.write_text(
+        "navn;bransje;Org.nr\nA AS;bygg;1\nB AS;industri;2\n;;\nSum: 2 bedrifter;;\n;;Kilde: registeret\n",
+        encoding="utf-8",
+    )
+    run = sjekk(str(path))
+    assert [line["navn"] for line in json_lines(run.stdout)] == ["A AS", "B AS", "Sum: 2 bedrifter"]
+    assert "raden har tekst i bare én celle og ingen svar, id eller navn" in run.stderr
+    assert "rad 6 («Kilde: registeret»)" in run.stderr and "2 poster" not in run.stderr
+    # «Bedrift» is the company's name when no column is called «navn»; beside «Navn» it is not.
+    path = tmp_path / "bedrift.csv"
+    path.write_text("Bedrift;Bransje\nA AS;bygg\n", encoding="utf-8")
+    run = sjekk(str(path))
+    assert (
+        json_lines(run.stdout)[0]["navn"] == "A AS" and "kolonnen «Bedrift» er lest som bedriftens navn" in run.stderr
+    )
+    path.write_text("Navn;Bedrift;Bransje\nKari;A AS;bygg\n", encoding="utf-8")
+    line = json_lines(sjekk(str(path)).stdout)[0]
+    assert line["navn"] == "Kari" and line["kolonner"] == {"Bedrift": "A AS"}
+    # Several sectors written with another separator: told to use a comma, not «Mente du».
+    path = tmp_path / "skille.csv"
+    path.write_text("navn;bransje\nA AS;industri/ bygg\nB AS;Industri og Maritim sektor\n", encoding="utf-8")
+    messages = [line["feil"][0]["melding"] for line in json_lines(sjekk(str(path)).stdout)]
+    assert messages == [
+        "«industri/ bygg»: skill flere verdier med komma, slik: «industri, bygg».",
+        "«Industri og Maritim sektor»: skill flere verdier med komma, slik: «industri, maritim».",
+    ]
+    # The other sheet with a list is named, not left out unsaid.
+    book = tmp_path / "to.xlsx"
+    two = Workbook()
+    two.active.title = "Bergen"
+    two.active.append(["navn", "bransje"])
+    two.active.append(["A AS", "bygg"])
+    two.create_sheet("Sogn").append(["navn", "bransje"])
+    two.save(book)
+    run = sjekk(str(book))
+    assert run.returncode == 0 and f"{book}: leser arket «Bergen», med overskriftene på rad 1." in run.stderr
+    assert f"Advarsel: {book}: arket «Sogn» har også en liste, og er ikke lest. Velg arket for å lese det." in (
+        run.stderr
+    )
+    # Norwegian, and the right exit code, for the options that went wrong.
+    excel = sjekk(str(path), "--excel", "-o", str(tmp_path / "r.xlsx"))
+    assert excel.returncode == 2 and "--excel gjelder CSV, men -o " in excel.stderr
+    assert not (tmp_path / "r.xlsx").exists()
+    for bad in ("0", "abc"):
+        row = sjekk(str(path), "--overskriftsrad", bad)
+        assert row.returncode == 2 and f"'{bad}' er ikke et radnummer" in row.stderr and "Input" not in row.stderr
+    ark = sjekk(str(path), "--ark", "Medlemmer")
+    assert "Advarsel: --ark Medlemmer gjelder bare Excel-filer (.xlsx), og er ikke brukt." in ark.stderr
+    fake = tmp_path / "csv.xlsx"
+    fake.write_bytes(path.read_bytes())
+    broken = sjekk(str(fake))
+    assert broken.returncode == 2 and "filen er ikke en hel .xlsx-arbeidsbok (er det en CSV-fil med feil endelse?)" in (
+        broken.stderr
+    )
+    assert "zip" not in broken.stderr

@@ -264,7 +264,7 @@ def _office_list_in_the_browser(tab, tmp_path, source) -> list[tuple]:
     main = tab.inner_text("main")
     assert "5 poster lest, 5 gyldige, 0 med feil" in main
     assert "det første arket («Les meg») har ingen overskriftsrad med spørsmål; leser arket «Medlemmer»." in main
-    assert "overskriftene står på rad 3; radene over er ikke lest." in main
+    assert "leser arket «Medlemmer», med overskriftene på rad 3; radene over er ikke lest." in main
     assert "2 celler fikk verdien sin slik (2 i kolonnen «bransje»)." in main
     assert "«ca. 5» som 5" in main
     with tab.expect_download() as info:

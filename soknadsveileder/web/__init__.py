@@ -483,6 +483,8 @@ class Pages:
                 upload.check_upload, self.rules, today, data, filename, output, self.earlier, sheet, header_row
             )
         except upload.UploadRefused as e:
+            if e.suggested and not given["ark"]:
+                given = {**given, "ark": e.suggested}  # preselected: the sheet most likely meant
             return page(e.status, str(e), e.field, e.sheets, given)
         finally:
             del data

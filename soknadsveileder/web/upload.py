@@ -38,11 +38,19 @@ class UploadRefused(Exception):
     `status` is the HTTP status; the message is for the page. `sheets` are the workbook's
     sheets when the user must choose one, and `field` the form field the error belongs to."""
 
-    def __init__(self, message: str, status: int = 400, sheets: list[str] | None = None, field: str = "fil") -> None:
+    def __init__(
+        self,
+        message: str,
+        status: int = 400,
+        sheets: list[str] | None = None,
+        field: str = "fil",
+        suggested: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.sheets = sheets or []
         self.field = field
+        self.suggested = suggested
 
 
 @dataclass
