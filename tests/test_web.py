@@ -896,3 +896,30 @@ def test_every_answer_set_on_every_date_reaches_the_page_as_sjekk_reads_it(rules
                 assert dict(r["facts"])["Runde"].startswith(f"Vurdert etter runden {rounds[r['a'].scheme.id]} "), day
             checked += 1
     assert checked == len(seen) * len(DATES) > 30_000
+
+
+def test_the_sheet_and_the_header_row_are_fields_of_the_list_page(web, tmp_path):
+    """Issue 25 §1 and §5 on /liste: a workbook with two lists gets a 400 on the sheet field,
+    with the sheets offered and the first list preselected; chosen, it is read. A header row
+    below row 20 gets a 400 on the row field; given, it is read, and a bad number is refused."""
+    from .workbooks import two_lists_workbook
+
+    book = two_lists_workbook(tmp_path / "to.xlsx").read_bytes()
+    files = {"fil": ("to.xlsx", book, "application/octet-stream")}
+    page = web.post("/liste", files=files)
+    assert page.status_code == 400 and 'aria-invalid="true"' in page.text.split('id="ark"')[1].split(">")[0]
+    assert '<option value="Vest" selected>Vest</option>' in page.text and '<option value="Nord">' in page.text
+    chosen = web.post("/liste", files=files, data={"ark": "Nord"})
+    assert chosen.status_code == 200 and "1 post lest, 1 gyldig" in text_of(chosen.text)
+    assert "leser arket «Nord», med overskriftene på rad 1." in text_of(chosen.text)
+    deep = ("Notat\n" * 21 + "navn,bransje,behov\nA AS,bygg,fagbrev\n").encode()
+    files = {"fil": ("dypt.csv", deep, "text/csv")}
+    lost = web.post("/liste", files=files)
+    assert lost.status_code == 400 and 'href="#overskriftsrad"' in lost.text
+    found = web.post("/liste", files=files, data={"overskriftsrad": "22"})
+    assert found.status_code == 200 and "overskriftene står på rad 22; radene over er ikke lest." in text_of(found.text)
+    bad = web.post("/liste", files=files, data={"overskriftsrad": "tre"})
+    assert bad.status_code == 400 and "Overskriftsraden må være et radnummer fra 1 til 1000, fant «tre»." in text_of(
+        bad.text
+    )
+    assert 'value="tre"' in bad.text  # what was typed stays in the field

@@ -133,7 +133,10 @@ def _refused(problem: TableProblem) -> UploadRefused:
     """A file with no list that can be read, with what to do about it on this page."""
     if problem.kind == "ark":
         return UploadRefused(
-            f"{problem} Velg arket under, og last opp filen igjen.", sheets=problem.sheets, field="ark"
+            f"{problem} Velg arket under, og last opp filen igjen.",
+            sheets=problem.sheets,
+            field="ark",
+            suggested=problem.suggested,
         )
     if problem.kind == "overskrift":
         return UploadRefused(
