@@ -356,3 +356,23 @@ def test_what_a_first_hour_with_real_lists_tripped_over(tmp_path):
         broken.stderr
     )
     assert "zip" not in broken.stderr
+
+
+def test_own_columns_of_several_lists_line_up_in_one_result(tmp_path):
+    """§3 with two files: each own column once, in the order first seen, and every row's
+    values under its own column's name; a file without a column leaves it empty."""
+    first = tmp_path / "vest.csv"
+    first.write_text("navn;bransje;Kommentar\nA AS;bygg;ring\n", encoding="utf-8")
+    second = tmp_path / "nord.csv"
+    second.write_text("Org.nr;navn;bransje;Kommentar;Kontakt\n0123;B AS;industri;ny;Kari\n", encoding="utf-8")
+    third = tmp_path / "sor.csv"
+    third.write_text("navn;bransje\nC AS;bygg\n", encoding="utf-8")
+    run = sjekk(str(first), str(second), str(third), "--format", "csv")
+    rows = list(csv.reader(io.StringIO(run.stdout)))
+    header = rows[0][:-1]  # the last cell is the notes
+    assert header[13:] == ["Kommentar", "Org.nr", "Kontakt"]
+    assert [row[3:4] + row[13:] for row in rows[1:]] == [
+        ["A AS", "ring", "", ""],
+        ["B AS", "ny", "0123", "Kari"],
+        ["C AS", "", "", ""],
+    ]

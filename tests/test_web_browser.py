@@ -307,6 +307,49 @@ def test_an_office_workbook_in_the_browser_gives_what_the_terminal_gives(browser
     assert rows == list(load_workbook(out)["Resultat"].iter_rows(values_only=True))
 
 
+def test_a_list_as_csv_for_excel_the_template_and_cell_messages_in_the_browser(page, tmp_path):
+    """Issue 25 §4, §6, §8 in Chromium: the CSV for Norwegian Excel carries the own columns
+    with Norwegian dates and the notes in its header row; an error names the cell's value in
+    spreadsheet words; the template has its title row and own columns."""
+    from .workbooks import office_workbook
+
+    source = office_workbook(tmp_path / "medlemmer.xlsx")
+    page.goto(page.base + "/liste")
+    page.get_by_label("CSV for norsk Excel (semikolon)").check()
+    upload(page, source)
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("Last ned resultatet")).click()
+    target = tmp_path / "resultat.csv"
+    info.value.save_as(target)
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfnr;linje;id;navn;") and b"\r\n" in data
+    import csv
+
+    header, first = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))[:2]
+    assert header[-1].startswith("Om resultatet: Vurdert 2021-03-01 med regelverk")
+    own = dict(zip(header[13:19], first[13:19], strict=True))
+    assert own == {
+        "Org.nr.": "974760673",
+        "Kontaktperson": "Kari Nordmann",
+        "Kommentar": "Ring etter 1. mars",
+        "Innmeldt": "01.03.2019",
+        "Ansatte": "25",
+        "Intern kode": "0042",
+    }
+    bad = tmp_path / "feil.csv"
+    bad.write_text("navn;bransje;klynge\nA AS;industri;kanskje\n", encoding="utf-8")
+    upload(page, bad, first=True)
+    assert "Skriv ja eller nei, fant «kanskje»." in page.inner_text("main")
+    page.goto(page.base + "/liste")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Last ned en mal (Excel)").click()
+    template = tmp_path / "mal.xlsx"
+    info.value.save_as(template)
+    rows = list(load_workbook(template)["Svar"].iter_rows(max_row=3, values_only=True))
+    assert rows[0][0] == "Medlemsliste – én bedrift per rad (mal fra soknad)"
+    assert rows[2][-2:] == ("Org.nr.", "Kommentar")
+
+
 def test_the_sheet_and_the_header_row_are_chosen_on_the_page(page, tmp_path):
     """Issue 25 §1, §5 on /liste: a workbook with two lists asks for the sheet with a list
     of its sheets; a list whose headers are below row 20 asks for the header row. Each error
