@@ -923,3 +923,34 @@ def test_the_sheet_and_the_header_row_are_fields_of_the_list_page(web, tmp_path)
         bad.text
     )
     assert 'value="tre"' in bad.text  # what was typed stays in the field
+
+
+# By hand from the CSP the pages are written for: every response carries these, exactly.
+SECURITY = {
+    "content-security-policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+def test_both_ways_to_a_413_carry_the_security_headers(web):
+    """A body declared too large is refused before it is read; one that turns out too large
+    (chunked, no Content-Length) while it is read. Both 413 pages carry the same security
+    headers as every other page: the first used to be sent past the guard that adds them."""
+    declared = web.post("/liste", content=b"x" * 5_100_000, headers={"content-type": "application/octet-stream"})
+
+    def chunks():
+        boundary = b"--grense\r\n"
+        yield boundary + b'Content-Disposition: form-data; name="fil"; filename="s.csv"\r\n\r\n'
+        for _ in range(80):
+            yield b"industri\n" * 10_000
+
+    streamed = web.post("/liste", content=chunks(), headers={"content-type": "multipart/form-data; boundary=grense"})
+    for response in (declared, streamed):
+        assert response.status_code == 413
+        assert {k: response.headers.get(k) for k in SECURITY} == SECURITY

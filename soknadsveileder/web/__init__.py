@@ -103,9 +103,18 @@ class Guard:
             await self.app(scope, receive, send)
             return
         seen = 0
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0] not in _OURS]
+                message = {**message, "headers": headers + SECURITY_HEADERS}
+            await send(message)
+
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _too_large(self.pages, scope, send)
+            # Refused before the body is read: through `secured` too, so this 413 has the
+            # same security headers as every other response.
+            await _too_large(self.pages, scope, secured)
             return
 
         async def limited() -> Message:
@@ -116,12 +125,6 @@ class Guard:
                 if seen > self.limit:
                     raise BodyTooLarge
             return message
-
-        async def secured(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0] not in _OURS]
-                message = {**message, "headers": headers + SECURITY_HEADERS}
-            await send(message)
 
         try:
             await self.app(scope, limited, secured)
