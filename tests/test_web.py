@@ -954,3 +954,41 @@ def test_both_ways_to_a_413_carry_the_security_headers(web):
     for response in (declared, streamed):
         assert response.status_code == 413
         assert {k: response.headers.get(k) for k in SECURITY} == SECURITY
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "&utm_source=facebook&utm_medium=social&fbclid=IwAR3x",
+        "&gclid=abc&mc_cid=1&mc_eid=2&_ga=2.1",
+        ")",
+        ".",
+        "&amp;klynge=ja",
+    ],
+    ids=["utm-fbclid", "gclid-mailchimp", "parentes", "punktum", "amp"],
+)
+def test_a_shared_link_gives_the_same_result(web, tail):
+    """Issue 26 §6: what links pick up when shared (a tracker's parameters, a «)» or «.» from
+    the sentence around it, «&amp;» from a page copied as text) changes nothing."""
+    plain = "/resultat?bransje=industri&behov=hoyere&klynge=ja"
+    shared = plain.replace("&klynge=ja", "") + tail if tail.startswith("&amp;") else plain + tail
+    want = outcome(web.get(plain).text)
+    got = web.get(shared)
+    assert got.status_code == 200, tail
+    assert outcome(got.text) == want
+
+
+def test_a_tracker_like_key_that_is_no_tracker_is_still_an_error(web):
+    """Only the trackers' names are dropped: any other unknown key is still a 400 that names it."""
+    page = web.get("/resultat?bransje=industri&utm=1")
+    assert page.status_code == 400 and "Ukjent felt 'utm'." in text_of(page.text)
+
+
+def test_the_health_address_names_the_rule_base_and_nothing_else(web):
+    """Issue 26 §4: for a load balancer, 200 with the version served; no answers, no cookie."""
+    response = web.get("/helse?bransje=industri")
+    assert response.status_code == 200
+    assert response.text == "ok: regelverk 2026.3, oppdatert 2026-12-07\n"
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert response.headers["cache-control"] == "no-store" and "set-cookie" not in response.headers
+    assert {k: response.headers.get(k) for k in SECURITY} == SECURITY

@@ -199,7 +199,7 @@ class Pages:
 
     def answers(self, request: Request) -> dict[str, AnswerValue]:
         """The answers in the address; a bad one is a 400 page that says which, and how back."""
-        pairs = request.query_params.multi_items()
+        pairs = state.shared(self.rules, request.query_params.multi_items())
         try:
             return state.decode(self.rules, pairs)
         except AnswerError as e:
@@ -270,7 +270,7 @@ class Pages:
     async def answer(self, request: Request) -> Response:
         """A question's form, sent: check the one answer in the words of the terminal, then
         go on to whatever the answers make relevant, as the terminal's review does."""
-        pairs = request.query_params.multi_items()
+        pairs = state.shared(self.rules, request.query_params.multi_items())
         qid = request.query_params.get("_sporsmal", "")
         question = self._question(qid)
         others = [(k, v) for k, v in pairs if k != qid]
@@ -414,6 +414,12 @@ class Pages:
         )
 
     # --- for advisers --------------------------------------------------------------------
+
+    async def health(self, request: Request) -> Response:
+        """For a load balancer: 200 and the rule base served. No answers, no cookie, no cache."""
+        rules = self.rules
+        text = f"ok: regelverk {rules.version}, oppdatert {rules.updated.isoformat()}\n"
+        return Response(text, media_type="text/plain; charset=utf-8", headers={"cache-control": "no-store"})
 
     async def batch_template(self, request: Request) -> Response:
         """The same template as `soknad mal -o mal.xlsx`: a column per question, drop-down lists."""
@@ -729,6 +735,7 @@ def create_app(
         Route("/ordninger/{sid}", pages.scheme),
         Route("/liste", pages.batch, methods=["GET", "POST"]),
         Route("/liste/mal.xlsx", pages.batch_template),
+        Route("/helse", pages.health),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(

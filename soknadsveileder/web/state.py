@@ -14,6 +14,7 @@ with the same Norwegian messages when it is not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
@@ -29,6 +30,35 @@ _MAX_VALUE = 100  # characters; no choice id or number is longer
 def control(key: str) -> bool:
     """A key that steers the pages (``_sporsmal``), not an answer."""
     return key.startswith("_")
+
+
+#: Parameters that links pick up on their way through e-mail, chat and social media: Google
+#: Analytics and Ads, Facebook and Messenger, Microsoft, Mailchimp, HubSpot, Instagram,
+#: Yandex, Twitter, LinkedIn. They are not answers, and are dropped.
+_TRACKERS = re.compile(
+    r"utm_[a-z0-9_]*|fbclid|gclid|gbraid|wbraid|dclid|msclkid|mc_[a-z]+|igshid|yclid|twclid|li_fat_id"
+    r"|_ga|_gl|_hsenc|_hsmi|mkt_tok"
+)
+#: What a sentence or an HTML page leaves at the end of a pasted link.
+_TRAILING = ").,;:!?»”'\""
+
+
+def shared(rules: RuleBase, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An address as it comes back after being shared: without the trackers' parameters,
+    with ``&amp;`` read as ``&`` (a link copied out of HTML), and without a ``)`` or ``.``
+    that a sentence put after the last value. A key that is a question is never dropped."""
+    ids = {q.id for q in rules.questions}
+    kept: list[tuple[str, str]] = []
+    for key, value in pairs:
+        while key.startswith("amp;"):
+            key = key[4:]
+        if key not in ids and _TRACKERS.fullmatch(key.lower()):
+            continue
+        kept.append((key, value))
+    if kept and kept[-1][0] in ids:
+        key, value = kept[-1]
+        kept[-1] = (key, value.rstrip(_TRAILING))
+    return kept
 
 
 def value_text(question: Question, value: AnswerValue) -> list[str]:
