@@ -132,7 +132,9 @@ def main() -> None:
 
     guide_port, floor_port = free_port(), free_port()
     guide = start(
-        f"from soknadsveileder.web import create_app\napp = create_app(today=datetime.date.fromisoformat({DATE!r}))",
+        # With its log, as `soknad web` runs it: a line per request, here to /dev/null.
+        f"from soknadsveileder.web import create_app\napp = create_app(today=datetime.date.fromisoformat({DATE!r}), "
+        "log=open('/dev/null', 'w'))",
         guide_port,
     )
     size = page_size(guide_port)

@@ -113,7 +113,7 @@ def web(
 
     from .web import create_app
 
-    asgi = create_app(rules, fixed, earlier)
+    asgi = create_app(rules, fixed, earlier, log=sys.stderr)
     bound = sock.getsockname()[1]
     # 0.0.0.0 and :: are every address of the machine: not one a browser can open.
     local = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host)

@@ -992,3 +992,78 @@ def test_the_health_address_names_the_rule_base_and_nothing_else(web):
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
     assert response.headers["cache-control"] == "no-store" and "set-cookie" not in response.headers
     assert {k: response.headers.get(k) for k in SECURITY} == SECURITY
+
+
+def test_the_log_has_a_line_per_request_and_never_the_answers():
+    """Issue 26 §3: the rule base served at start, then per request the time, method, path
+    without the query string, status and duration; the answers are in the query string."""
+    import re
+
+    from starlette.testclient import TestClient
+
+    from soknadsveileder.web import create_app
+
+    log = io.StringIO()
+    web = TestClient(create_app(today=dt.date(2021, 3, 1), log=log))
+    web.get("/resultat?bransje=industri&behov=hoyere&klynge=ja")
+    web.get("/finnes-ikke?bransje=bygg")
+    web.post("/liste", content=b"x" * 5_100_000, headers={"content-type": "application/octet-stream"})
+    lines = log.getvalue().splitlines()
+    assert re.fullmatch(r"soknad web: serverer regelverk 2026\.3, oppdatert 2026-12-07, fra .*schemes\.yaml", lines[0])
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+    assert re.fullmatch(stamp + r" GET /resultat 200 \d+\.\d ms", lines[1])
+    assert re.fullmatch(stamp + r" GET /finnes-ikke 404 \d+\.\d ms", lines[2])
+    assert re.fullmatch(stamp + r" POST /liste 413 \d+\.\d ms", lines[3])
+    assert len(lines) == 4 and not any(word in log.getvalue() for word in ("bransje", "industri", "?"))
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"SOKNAD_REGLER": "tests/regler/ugyldige/duplisert-nokkel.yaml"}, "regelverket kan ikke brukes: "),
+        ({"SOKNAD_DATO": "01.09.2021"}, "SOKNAD_DATO='01.09.2021' er ikke en dato; bruk formen ÅÅÅÅ-MM-DD"),
+    ],
+    ids=["ødelagt-regelverk", "ugyldig-dato"],
+)
+def test_the_bare_uvicorn_command_with_a_broken_setting_serves_503_and_says_why_once(env, said):
+    """Issue 26 §2: `uvicorn soknadsveileder.web:app` with a rule base or a SOKNAD_DATO that
+    cannot be used logs one Norwegian line, and every address, /helse too, answers 503, so a
+    load balancer takes it out. No traceback, and no crash loop."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from .helpers import ROOT, subprocess_env
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "soknadsveileder.web:app", "--port", str(port), "--no-access-log"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=subprocess_env(**env),
+        cwd=ROOT,
+    )
+    try:
+        statuses = {}
+        for path in ("/helse", "/", "/resultat?bransje=industri"):
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5)
+                except urllib.error.HTTPError as e:
+                    statuses[path] = (e.code, e.headers.get("content-security-policy") is not None)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        assert statuses == dict.fromkeys(("/helse", "/", "/resultat?bransje=industri"), (503, True))
+        assert server.poll() is None  # still serving, not crashed
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=20)
+    assert err.count("soknad web: ") == 1 and f"soknad web: {said}" in err, err
+    assert "Traceback" not in err

@@ -54,10 +54,15 @@ ARGS = [
 
 class Server:
     def __init__(self, date: str) -> None:
+        import tempfile
+
+        # The server logs a line per request to stderr: to a file, which never fills up as an
+        # unread pipe would (and then stop the server), read when it stops.
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "soknadsveileder", "web", "--port", "0", "--dato", date],
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
             env=subprocess_env(),
             cwd=ROOT,
             text=True,
@@ -65,16 +70,19 @@ class Server:
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert match, line + self.process.stderr.read() if self.process.stderr else line
+        assert match, line
         self.url = match.group(0).rstrip("/")
 
     def stop(self) -> str:
         self.process.send_signal(signal.SIGINT)
         try:
-            _, err = self.process.communicate(timeout=20)
+            self.process.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            _, err = self.process.communicate()
+            self.process.communicate()
+        self.log.seek(0)
+        err = self.log.read()
+        self.log.close()
         return err
 
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -90,22 +91,34 @@ class BodyTooLarge(Exception):
 
 
 class Guard:
-    """Security headers on every response, and a request body cut off at `limit` bytes
-    while it is read, so an oversized upload is never held in memory or on disk."""
+    """Security headers on every response, a request body cut off at `limit` bytes while it
+    is read, so an oversized upload is never held in memory or on disk, and one line per
+    request in the log (`log`), which never holds the answers (see `log_line`)."""
 
-    def __init__(self, app: ASGIApp, pages: Pages, limit: int = MAX_BODY) -> None:
+    def __init__(self, app: ASGIApp, pages: Pages, limit: int = MAX_BODY, log: TextIO | None = None) -> None:
         self.app = app
         self.pages = pages
         self.limit = limit
+        self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
+        sent: dict[str, int] = {"status": 0}
+        try:
+            await self._serve(scope, receive, send, sent)
+        finally:
+            if self.log is not None:
+                _write_log(self.log, log_line(scope, sent["status"], started))
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, sent: dict[str, int]) -> None:
         seen = 0
 
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
+                sent["status"] = message.get("status", 0)
                 headers = [h for h in message.get("headers", []) if h[0] not in _OURS]
                 message = {**message, "headers": headers + SECURITY_HEADERS}
             await send(message)
@@ -130,6 +143,73 @@ class Guard:
             await self.app(scope, limited, secured)
         except BodyTooLarge:
             await _too_large(self.pages, scope, secured)
+
+
+def _startup_problem(e: Exception) -> str:
+    """Why the app could not start, in one line for the operator's log."""
+    from ..files import FileProblem
+    from ..problems import RuleBaseError
+
+    if isinstance(e, RuleBaseError):
+        first = e.issues[0] if e.issues else None
+        more = f" (og {len(e.issues) - 1} feil til; kjør «soknad valider» på filen)" if len(e.issues) > 1 else ""
+        return f"regelverket kan ikke brukes: {first}{more}"
+    if isinstance(e, FileProblem):
+        return f"regelverket kan ikke leses: {e}"
+    if isinstance(e, ValueError) and os.environ.get("SOKNAD_DATO"):
+        value = os.environ["SOKNAD_DATO"]
+        return f"SOKNAD_DATO={value!r} er ikke en dato; bruk formen ÅÅÅÅ-MM-DD, for eksempel 2021-09-01"
+    return f"kunne ikke starte: {type(e).__name__}: {e}"
+
+
+def unavailable(reason: str, log: TextIO) -> ASGIApp:
+    """An app that answers 503 to everything, with a plain page, after one line in the log."""
+    reason = reason.rstrip(".")
+    _write_log(
+        log, f"soknad web: {reason}. Alle adresser svarer 503 til dette er rettet og serveren startet på nytt.\n"
+    )
+    body = (
+        '<!doctype html><html lang="nb"><meta charset="utf-8"><title>Utilgjengelig</title>'
+        "<h1>Veilederen er utilgjengelig</h1><p>Prøv igjen senere.</p></html>"
+    ).encode()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":
+            return
+        headers = [
+            (b"content-type", b"text/html; charset=utf-8"),
+            (b"cache-control", b"no-store"),
+            (b"retry-after", b"60"),
+            *SECURITY_HEADERS,
+        ]
+        await send({"type": "http.response.start", "status": 503, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        started = time.perf_counter()
+        _write_log(log, log_line(scope, 503, started))
+
+    return app
+
+
+def log_line(scope: Scope, status: int, started: float) -> str:
+    """``2026-12-07T17:05:01Z GET /resultat 200 12.3 ms``: the time (UTC), the method, the
+    path without the query string (where the answers are), the status and the duration."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    elapsed = (time.perf_counter() - started) * 1000
+    path = scope.get("root_path", "") + scope.get("path", "")
+    return f"{now} {scope.get('method', '-')} {path} {status} {elapsed:.1f} ms\n"
+
+
+def _write_log(log: TextIO, line: str) -> None:
+    try:
+        log.write(line)
+        log.flush()
+    except (OSError, ValueError):  # a closed log is no reason to fail a request
+        pass
 
 
 TOO_LARGE = f"Filen er for stor: største fil som kan lastes opp er {upload.MAX_BYTES // 1_000_000} MB."
@@ -678,9 +758,11 @@ def create_app(
     today: dt.date | None = None,
     earlier: Callable[[str], RuleBase | None] | None = None,
     clock: Callable[[], dt.date] | None = None,
+    log: TextIO | None = None,
 ) -> ASGIApp:
     """The web app for a rule base, dated `today`, or by `clock` (the server's date, per
-    request, when neither is given)."""
+    request, when neither is given). With a `log`, it says which rule base it serves, and
+    writes a line per request there."""
     if rules is None:
         from ..rules import load
 
@@ -742,13 +824,26 @@ def create_app(
         routes=routes,
         exception_handlers={HTTPException: not_found, Tampered: tampered, BodyTooLarge: too_large, Exception: crashed},
     )
-    return Guard(app, pages)
+    if log is not None:
+        where = rules.path if rules.path is not None else "regelverket som følger med"
+        _write_log(
+            log, f"soknad web: serverer regelverk {rules.version}, oppdatert {rules.updated.isoformat()}, fra {where}\n"
+        )
+    return Guard(app, pages, log=log)
 
 
 def __getattr__(name: str) -> Any:
-    # `uvicorn soknadsveileder.web:app`: made on first use, from the environment.
+    # `uvicorn soknadsveileder.web:app`: made on first use, from the environment. A rule base
+    # or a SOKNAD_DATO that cannot be used is one Norwegian line in the log, and every
+    # address, /helse too, answers 503: a load balancer takes the process out, and uvicorn's
+    # workers do not crash and restart in a loop of tracebacks.
     if name == "app":
-        made = create_app()
+        import sys
+
+        try:
+            made = create_app(log=sys.stderr)
+        except Exception as e:  # each kind is said in words by _startup_problem
+            made = unavailable(_startup_problem(e), sys.stderr)
         globals()["app"] = made
         return made
     raise AttributeError(name)
