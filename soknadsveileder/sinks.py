@@ -287,7 +287,6 @@ class XlsxSink(Sink):
         path: Path | None,
         today: dt.date,
         own_names: Sequence[str] = (),
-        notes: Sequence[str] = (),
     ) -> None:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font, PatternFill
@@ -296,7 +295,7 @@ class XlsxSink(Sink):
         self.today = today
         self.path = path
         self.count = 0
-        self.notes = list(notes)
+        self.notes: list[str] = []  # how the lists were read, set before `finish`
         self.own_names = list(own_names)
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet("Resultat")

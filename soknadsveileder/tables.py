@@ -61,7 +61,8 @@ class TableProblem(Exception):
     """The file holds no list that can be read: no header row, no such sheet, not a workbook.
 
     `kind` says what the user can do about it: "ark" (choose a sheet), "overskrift" (say
-    which row holds the headers) or "fil" (save the file again). `sheets` lists the
+    which row holds the headers), "fil" (save the file again) or "bred" (a sheet wider than
+    the limit asked for). `sheets` lists the
     workbook's sheets, for a choice. The message speaks of rows, columns and sheets; the
     command line and the web page each add how to choose there.
     """
@@ -813,8 +814,10 @@ def open_xlsx(
     stats: TableStats,
     sheet: str | None = None,
     header_row: int | None = None,
+    max_columns: int | None = None,
 ) -> Table:
-    """Find the list in a workbook: its sheet and header row. Raises `TableProblem`."""
+    """Find the list in a workbook: its sheet and header row. Raises `TableProblem`, also for
+    a sheet wider than `max_columns` (the web's limit), before any of its rows is read."""
     import zipfile
 
     from openpyxl import load_workbook  # costs 150 ms: only for Excel
@@ -830,14 +833,20 @@ def open_xlsx(
             "fil",
         ) from None
     try:
-        return _open_sheet(book, rules, source, stats, sheet, header_row)
+        return _open_sheet(book, rules, source, stats, sheet, header_row, max_columns)
     except BaseException:
         book.close()
         raise
 
 
 def _open_sheet(
-    book: Any, rules: RuleBase, source: str, stats: TableStats, sheet: str | None, header_row: int | None
+    book: Any,
+    rules: RuleBase,
+    source: str,
+    stats: TableStats,
+    sheet: str | None,
+    header_row: int | None,
+    max_columns: int | None,
 ) -> Table:
     names = list(book.sheetnames)
     listed = ", ".join(f"«{n}»" for n in names)
@@ -849,6 +858,9 @@ def _open_sheet(
 
     def head_of(name: str) -> tuple[Table, list[list[Any]], int | None]:
         worksheet = book[name]
+        width = worksheet.max_column  # what the workbook says of itself, before a row is read
+        if max_columns is not None and width is not None and width > max_columns:
+            raise TableProblem(f"Arket «{name}» har {width} kolonner; grensen er {max_columns}.", "bred")
         worksheet.reset_dimensions()  # a wrong <dimension> must not cut rows off
         table = Table(rules, source, stats)
         table.kind, table.sheet = "xlsx", name if len(names) > 1 else None

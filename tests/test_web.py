@@ -548,19 +548,25 @@ def test_hostile_lists_get_a_clean_4xx(web, name, content, status, message):
     assert web.get("/").status_code == 200
 
 
-def test_an_oversized_upload_is_refused_while_it_is_read(web):
-    big = b"bransje\n" + b"industri\n" * 700_000  # 6.3 MB
-    response = web.post("/liste", files={"fil": ("stor.csv", big, "text/csv")})
-    assert response.status_code == 413 and "Filen er for stor" in response.text
+def _chunked_upload(web):
+    """An upload over the limit with no Content-Length: refused while it arrives."""
 
-    # Without a Content-Length (chunked), the limit holds as the body arrives.
     def chunks():
         boundary = b"--grense\r\n"
         yield boundary + b'Content-Disposition: form-data; name="fil"; filename="s.csv"\r\n\r\n'
         for _ in range(80):
             yield b"industri\n" * 10_000
 
-    response = web.post("/liste", content=chunks(), headers={"content-type": "multipart/form-data; boundary=grense"})
+    return web.post("/liste", content=chunks(), headers={"content-type": "multipart/form-data; boundary=grense"})
+
+
+def test_an_oversized_upload_is_refused_while_it_is_read(web):
+    big = b"bransje\n" + b"industri\n" * 700_000  # 6.3 MB
+    response = web.post("/liste", files={"fil": ("stor.csv", big, "text/csv")})
+    assert response.status_code == 413 and "Filen er for stor" in response.text
+
+    # Without a Content-Length (chunked), the limit holds as the body arrives.
+    response = _chunked_upload(web)
     assert response.status_code == 413
     assert web.get("/").status_code == 200
     # Any other address: the general 413 page, in Norwegian.
@@ -943,14 +949,7 @@ def test_both_ways_to_a_413_carry_the_security_headers(web):
     (chunked, no Content-Length) while it is read. Both 413 pages carry the same security
     headers as every other page: the first used to be sent past the guard that adds them."""
     declared = web.post("/liste", content=b"x" * 5_100_000, headers={"content-type": "application/octet-stream"})
-
-    def chunks():
-        boundary = b"--grense\r\n"
-        yield boundary + b'Content-Disposition: form-data; name="fil"; filename="s.csv"\r\n\r\n'
-        for _ in range(80):
-            yield b"industri\n" * 10_000
-
-    streamed = web.post("/liste", content=chunks(), headers={"content-type": "multipart/form-data; boundary=grense"})
+    streamed = _chunked_upload(web)
     for response in (declared, streamed):
         assert response.status_code == 413
         assert {k: response.headers.get(k) for k in SECURITY} == SECURITY
