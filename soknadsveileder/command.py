@@ -156,27 +156,31 @@ EarlierRulesOption = Annotated[
 ]
 
 
-def earlier_rules(spec: str | None) -> "Callable[[str], RuleBase | None]":
+def earlier_rules(spec: str | None) -> "EarlierRules":
     """The rule base a saved answer file was written under, by version; None when not at hand.
 
     --tidligere-regelverk names it; otherwise a version this machine has used is found in the
     cache. Each version is looked up once.
     """
-    from .rules import archived
+    return EarlierRules(read_rule_base(spec) if spec is not None else None)
 
-    given = None
-    if spec is not None:
-        given = read_rule_base(spec)
-    found: dict[str, RuleBase | None] = {}
 
-    def lookup(version: str) -> "RuleBase | None":
-        if given is not None and given.version == version:
-            return given
-        if version not in found:
-            found[version] = archived(version)
-        return found[version]
+class EarlierRules:
+    """`earlier_rules`' lookup: an object, not a closure, so that it can go to the process
+    that reads uploaded lists (`web.upload`)."""
 
-    return lookup
+    def __init__(self, given: "RuleBase | None") -> None:
+        self.given = given
+        self.found: dict[str, RuleBase | None] = {}
+
+    def __call__(self, version: str) -> "RuleBase | None":
+        from .rules import archived
+
+        if self.given is not None and self.given.version == version:
+            return self.given
+        if version not in self.found:
+            self.found[version] = archived(version)
+        return self.found[version]
 
 
 def read_rule_base(spec: str) -> "RuleBase":

@@ -30,6 +30,7 @@ from enum import Enum
 from functools import lru_cache
 from itertools import combinations
 
+from .dates import long_date
 from .model import (
     AllOf,
     Alternative,
@@ -258,7 +259,7 @@ def rule_base_warnings(rules: RuleBase, today: dt.date) -> tuple[str, ...]:
     out = []
     if is_stale(rules, today):
         out.append(
-            f"Regelverket ble sist oppdatert {rules.updated.isoformat()}, for mer enn ett år siden. "
+            f"Regelverket ble sist oppdatert {long_date(rules.updated)}, for mer enn ett år siden. "
             "Sjekk gjeldende utlysninger hos HK-dir før dere søker."
         )
     every = [deadline_state(s, today) for s in rules.schemes]
@@ -267,9 +268,9 @@ def rule_base_warnings(rules: RuleBase, today: dt.date) -> tuple[str, ...]:
         last = max(states, key=lambda d: (d.date, not d.approximate))
         assert last.date is not None
         probably = "trolig " if any(d.phase == "trolig_passert" for d in states) else ""
-        when = ("ca. " if last.approximate else "") + last.date.isoformat()
+        when = ("ca. " if last.approximate else "") + long_date(last.date)
         out.append(
-            f"Alle fristene i regelverket er {probably}passert per {today.isoformat()}; den siste var {when}. "
+            f"Alle fristene i regelverket er {probably}passert per {long_date(today)}; den siste var {when}. "
             "Ved hver ordning står det hva kildene sier skjedde etterpå, og hvor dere finner gjeldende "
             "utlysninger."
         )
@@ -624,7 +625,8 @@ def _steps(rules: RuleBase, recommended: Iterable[Assessment], answers: Answers)
 
 
 def checklist(rules: RuleBase, recommended: tuple[Assessment, ...], answers: Answers) -> tuple[ChecklistEntry, ...]:
-    """Steps for the recommended schemes, then deadline and funds warnings, then sources.
+    """Steps for the recommended schemes, then deadline warnings and what the sources say of
+    the money (a fact, «merknad», not a warning), then sources.
 
     Nothing repeats: a step shared by two schemes appears once, as does a shared source.
     """
@@ -633,6 +635,7 @@ def checklist(rules: RuleBase, recommended: tuple[Assessment, ...], answers: Ans
     entries = _steps(rules, recommended, answers)
     for a in recommended:
         entries.extend(ChecklistEntry(w, "advarsel") for w in warnings(a))
+        entries.append(ChecklistEntry(f"{a.scheme.name}: {funds_sentence(a.scheme)}", "merknad"))
     seen: set[str] = set()
     for a in recommended:
         for source in a.sources:
@@ -643,7 +646,7 @@ def checklist(rules: RuleBase, recommended: tuple[Assessment, ...], answers: Ans
 
 
 def warnings(a: Assessment) -> list[str]:
-    """The deadline and funds warnings for one scheme, in plain words."""
+    """The deadline warnings for one scheme, in plain words: none for a known date ahead."""
     scheme, d = a.scheme, a.deadline
     out: list[str] = []
     if d.phase == "runde_over":
@@ -671,7 +674,6 @@ def warnings(a: Assessment) -> list[str]:
         )
     elif d.approximate:
         out.append(f"{scheme.name}: fristen er omtrentlig ({d.text}). Finn den nøyaktige datoen i utlysningen.")
-    out.append(f"{scheme.name}: {funds_sentence(scheme)}")
     return out
 
 

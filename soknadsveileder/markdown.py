@@ -26,7 +26,7 @@ from .texts import (
     short_citation,
 )
 
-_PREFIX = {"steg": "- [ ] ", "advarsel": "- **Advarsel:** ", "kilde": "- Kilde: "}
+_PREFIX = {"steg": "- [ ] ", "advarsel": "- **Advarsel:** ", "merknad": "- Merk: ", "kilde": "- Kilde: "}
 
 
 def _details(a: Assessment, today_year: int) -> list[str]:

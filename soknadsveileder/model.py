@@ -535,10 +535,10 @@ class Assessment:
 
 @dataclass(frozen=True)
 class ChecklistEntry:
-    """A line of the result's checklist: a step, a warning or a source."""
+    """A line of the result's checklist: a step, a warning, a fact to note (the money) or a source."""
 
     text: str
-    kind: Literal["steg", "advarsel", "kilde"] = "steg"
+    kind: Literal["steg", "advarsel", "merknad", "kilde"] = "steg"
     item: str | None = None  # the `sjekkpunkter` id of a step
     source: Source | None = None  # the source of a «kilde» line
 

@@ -417,7 +417,7 @@ def result_screen(
     if not result.checklist:
         later = " Avklar først det som står under «Kanskje aktuelle»." if by_status[Status.KANSKJE] else ""
         console.print("Ingen sjekkliste, siden ingen ordning er anbefalt." + later)
-    kinds = {"steg": marks.box, "advarsel": "[yellow]![/yellow]", "kilde": "[dim]Kilde:[/dim]"}
+    kinds = {"steg": marks.box, "advarsel": "[yellow]![/yellow]", "merknad": "Merk:", "kilde": "[dim]Kilde:[/dim]"}
     console.print(
         bullets((kinds[e.kind], esc(refs.cite(e.source) if e.source is not None else e.text)) for e in result.checklist)
     )

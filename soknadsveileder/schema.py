@@ -197,7 +197,10 @@ def output_schema(rules: RuleBase) -> dict[str, Any]:
                 "items": {
                     "type": "object",
                     "required": ["type", "tekst"],
-                    "properties": {"type": {"enum": ["steg", "advarsel", "kilde"]}, "tekst": {"type": "string"}},
+                    "properties": {
+                        "type": {"enum": ["steg", "advarsel", "merknad", "kilde"]},
+                        "tekst": {"type": "string"},
+                    },
                 },
             },
             "andre_muligheter": {"type": "array", "items": alternative},

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from . import engine
+from .dates import long_date as long_date
 from .model import (
     APPLICANT_TYPES,
     FUNDS_KINDS,
@@ -110,7 +111,7 @@ def round_lines(scheme: Scheme, today: dt.date) -> list[tuple[Round, str]]:
     its source; the round in force is marked, and a round after `today` is «(senere)»."""
     out = []
     for r in scheme.rounds:
-        period = f"fra {r.starts.isoformat()}" + (f" til {r.ends.isoformat()}" if r.ends else "")
+        period = f"fra {long_date(r.starts)}" + (f" til {long_date(r.ends)}" if r.ends else "")
         funds = _funds_short(r.funds)
         money = f"{funds} ({r.funds.year})" if funds != "ukjent" else f"beløpet er ukjent ({r.funds.year})"
         parts = [f"{r.label} ({period})", f"frist {deadline_text(engine.round_deadline_state(r, today))}", money]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
@@ -75,3 +77,19 @@ def soknad_in_process(
     # The bytes as written: click's Result.stdout turns CRLF into LF, which the CSV tests check.
     stdout, stderr = (data.decode("utf-8", "replace") for data in (result.stdout_bytes, result.stderr_bytes))
     return subprocess.CompletedProcess(list(args), result.exit_code, stdout, stderr)
+
+
+def stop_server(process: subprocess.Popen, log: IO[str]) -> str:
+    """Ctrl-C to a server started by a test, as a person stops it (a kill if it hangs), and
+    what it wrote to `log`, a temporary file that is closed here."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    try:
+        process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+    log.seek(0)
+    text = log.read()
+    log.close()
+    return text

@@ -136,8 +136,11 @@ def test_sjekk_and_ordninger_carry_the_round(cli):
     assert detail.exit_code == 0, detail.output
     out = " ".join(detail.stdout.split())
     assert "Vurdert etter runden 2022 (kilde: Utgiver 2022)." in out
-    assert "→ 2022 (fra 2021-09-16 til 2022-12-31); frist søknader tas imot fortløpende (runden er over)" in out
-    assert "• 2024 og senere (fra 2024-01-01); frist kildene gir ingen frist (ikke lyst ut ennå)" in out
+    assert (
+        "→ 2022 (fra 16. september 2021 til 31. desember 2022); frist søknader tas imot fortløpende (runden er over)"
+        in out
+    )
+    assert "• 2024 og senere (fra 1. januar 2024); frist kildene gir ingen frist (ikke lyst ut ennå)" in out
     assert "(senere)" in out
 
 

@@ -255,7 +255,9 @@ def test_sjekk_warns_on_stderr_and_in_the_table(cli):
     record = json.dumps({"bransje": "maritim", "behov": "hoyere"})
     # More than a year after the rule base was checked (7 December 2026), it says so.
     late = soknad("sjekk", "--dato", "2027-12-08", input=record)
-    assert late.stderr.startswith("Advarsel: Regelverket ble sist oppdatert 2026-12-07, for mer enn ett år siden.")
+    assert late.stderr.startswith(
+        "Advarsel: Regelverket ble sist oppdatert 7. desember 2026, for mer enn ett år siden."
+    )
     assert json.loads(late.stdout)["advarsler"]  # the structured field stays
     table = cli("sjekk", "--format", "tabell", "--dato", "2027-12-08", input=record)
     assert "for mer enn ett år siden" in " ".join(table.stdout.split())

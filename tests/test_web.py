@@ -215,7 +215,7 @@ def test_the_result_has_every_section_the_terminal_has():
         "Etter fristen",
     ]:
         assert heading in text, heading
-    assert "Regelverket ble sist oppdatert 2026-12-07, for mer enn ett år siden." in text
+    assert "Regelverket ble sist oppdatert 7. desember 2026, for mer enn ett år siden." in text
     assert "Vurdert etter runden 2024–2027" in text and "Passet tidligere – runden er over" not in text
     assert "Passet i 2023 – runden er over" in text
     assert '<a class="ds-link" href="https://' in page.text  # sources as links
@@ -323,20 +323,40 @@ def test_404_and_405_are_norwegian_pages_with_the_headers(web):
     assert wrong.status_code == 405 and "Det går ikke an her" in wrong.text
 
 
+BRANSJE_UNREAD = "Svaret på «Hvilken bransje hører bedriften til?» kunne ikke leses, så du får spørsmålet på nytt."
+
+
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "plain", "detail"),
     [
-        ("bransje=tull", '"tull" er ikke en gyldig verdi'),
-        ("bransj=industri", "Ukjent felt 'bransj'. Mente du 'bransje'?"),
-        ("behov=fagbrev&behov=fagskole", "Spørsmålet tar ett svar, men fikk 2."),
-        ("praksis_aar=-3&behov=fagbrev", "Tallet må være minst 0"),
-        ("klynge=kanskje", "Svar ja eller nei"),
-        ("bransje=%FF%FE", "er ikke en gyldig verdi"),
-        ("bransje=" + "x" * 500, "Svaret er for langt"),
-        ("bransje=" + "x" * 101, "Svaret er for langt"),
-        ("bransje=" + "x" * 100, "er ikke en gyldig verdi"),  # the longest value that is read
-        ("&".join(["bransje=industri"] * 300), "flere enn noen svar kan ha"),
-        ("bransje=%00%1b[31m", '"\\u0000\\u001b[31m" er ikke en gyldig verdi'),
+        ("bransje=tull", BRANSJE_UNREAD, '"tull" er ikke en gyldig verdi'),
+        (
+            "bransj=industri",
+            "Adressen har en del som ikke hører til veilederen: «bransj».",
+            "Ukjent felt 'bransj'. Mente du 'bransje'?",
+        ),
+        (
+            "behov=fagbrev&behov=fagskole",
+            "Svaret på «Hva slags utdanning trenger de ansatte?» kunne ikke leses, så du får spørsmålet på nytt.",
+            "Spørsmålet tar ett svar, men fikk 2.",
+        ),
+        (
+            "praksis_aar=-3&behov=fagbrev",
+            "Svaret på «Hvor mange års praksis i faget har de ansatte?» kunne ikke leses, så du får spørsmålet på nytt.",
+            "Tallet må være minst 0",
+        ),
+        (
+            "klynge=kanskje",
+            "Svaret på «Er bedriften med i en utsatt industriklynge, der minst tre industribedrifter samarbeider?» "
+            "kunne ikke leses, så du får spørsmålet på nytt.",
+            "Svar ja eller nei",
+        ),
+        ("bransje=%FF%FE", BRANSJE_UNREAD, "er ikke en gyldig verdi"),
+        ("bransje=" + "x" * 500, BRANSJE_UNREAD, "Svaret er for langt"),
+        ("bransje=" + "x" * 101, BRANSJE_UNREAD, "Svaret er for langt"),
+        ("bransje=" + "x" * 100, BRANSJE_UNREAD, "er ikke en gyldig verdi"),  # the longest value that is read
+        ("&".join(["bransje=industri"] * 300), "flere enn noen svar kan ha", None),  # said once, plainly
+        ("bransje=%00%1b[31m", BRANSJE_UNREAD, '"\\u0000\\u001b[31m" er ikke en gyldig verdi'),
     ],
     ids=[
         "verdi",
@@ -352,12 +372,22 @@ def test_404_and_405_are_norwegian_pages_with_the_headers(web):
         "kontrolltegn",
     ],
 )
-def test_a_tampered_address_is_a_400_page_with_a_way_back(web, query, message):
+def test_a_tampered_address_is_a_400_page_with_a_way_back(web, query, plain, detail):
+    """Issue 26 §6: the 400 page speaks to someone who clicked a link (the question by its
+    text, no ids), keeps the good answers, and has the command line's words folded away for
+    whoever made the link."""
     for route in ("/resultat", "/oversikt", "/sporsmal", "/sporsmal/bransje", "/resultat/sjekkliste.md"):
         response = web.get(f"{route}?{query}")
         assert response.status_code == 400, route
-        assert ">Svarene i adressen kan ikke leses</h1>" in response.text, route
-        assert message in text_of(response.text), route
+        assert ">Noen av svarene i adressen kan ikke leses</h1>" in response.text, route
+        alert = response.text.split('class="ds-alert"', 1)[1].split("</div>", 1)[0]
+        assert plain in text_of(alert), route
+        if detail is None:
+            assert "<details" not in response.text
+        else:
+            details = response.text.split("<details", 1)[1].split("</details>", 1)[0]
+            assert detail not in text_of(alert) and detail in text_of(details), route
+        assert "Feilkode" not in response.text
         assert "Traceback" not in response.text
         assert 'href="/"' in response.text
 
@@ -981,6 +1011,7 @@ def test_a_tracker_like_key_that_is_no_tracker_is_still_an_error(web):
     """Only the trackers' names are dropped: any other unknown key is still a 400 that names it."""
     page = web.get("/resultat?bransje=industri&utm=1")
     assert page.status_code == 400 and "Ukjent felt 'utm'." in text_of(page.text)
+    assert "Adressen har en del som ikke hører til veilederen: «utm»." in text_of(page.text)
 
 
 def test_the_health_address_names_the_rule_base_and_nothing_else(web):

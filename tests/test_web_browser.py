@@ -17,7 +17,6 @@ import io
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from .helpers import ROOT, subprocess_env
+from .helpers import ROOT, stop_server, subprocess_env
 from .webpage import outcome, text_of
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -74,16 +73,7 @@ class Server:
         self.url = match.group(0).rstrip("/")
 
     def stop(self) -> str:
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.communicate()
-        self.log.seek(0)
-        err = self.log.read()
-        self.log.close()
-        return err
+        return stop_server(self.process, self.log)
 
 
 @pytest.fixture(scope="module")
@@ -427,9 +417,14 @@ def test_the_whole_guide_without_javascript(browser, servers):
     shipyard_to_review(tab)
     tab.get_by_role("link", name="Se resultatet").click()
     assert outcome(tab.content())["anbefalte"] == ["bransjeprogram-industri-bygg", "bransjeprogram-maritim"]
-    # The print button is JavaScript's only addition; without it, the page says how to print.
+    # The print and copy buttons are JavaScript's only additions; without them, the page says
+    # how to print (in words a phone user can follow too: no keyboard shortcut) and shows the
+    # address to share.
     assert tab.get_by_role("button", name="Skriv ut resultatet og sjekklisten").count() == 0
-    assert "Ctrl+P" in tab.inner_text("main")
+    assert tab.get_by_role("button", name="Kopier adressen").count() == 0
+    main = tab.inner_text("main")
+    assert "Skriv ut med nettleserens utskrift." in main and "Ctrl+P" not in main
+    assert tab.locator("[data-del]").inner_text() == tab.url
     context.close()
 
 

@@ -20,11 +20,13 @@ commands start as fast as before.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlencode
@@ -54,6 +56,7 @@ from ..texts import (
     first_failure,
     funds_text,
     later_mark,
+    long_date,
     note_line,
     nothing_fits,
     round_line,
@@ -68,6 +71,7 @@ SECTIONS_CACHE = 4096  # their sections, some 10 KB each: the whole answer space
 #: The largest request body the server reads: an upload of `upload.MAX_BYTES` with room for
 #: the form around it. It is counted while the body arrives, not after.
 MAX_BODY = upload.MAX_BYTES + 64_000
+RELOAD_EVERY = 2.0  # seconds between looks at the rule base's file (see `Site`)
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -85,6 +89,34 @@ SECURITY_HEADERS = [
 
 _OURS = frozenset(name for name, _ in SECURITY_HEADERS)
 
+#: The path the guide is served under, «» or «/soknad» (ASGI's ``root_path``), for the request
+#: being served: every link, form, redirect and download on its pages starts with it. Set by
+#: `Guard` for each request; a context variable, so each request has its own.
+ROOT: ContextVar[str] = ContextVar("root", default="")
+
+
+def under_root(scope: Scope) -> tuple[Scope, str]:
+    """The request as the routes want it, and the prefix its pages' links need.
+
+    Three set-ups reach the same routes: a proxy that strips the prefix and a server that
+    adds it back (``uvicorn --root-path``: ``/soknad/sporsmal``), a server that passes the
+    path on as it came (``/sporsmal``), and a proxy that keeps the prefix while the server
+    adds it again (``/soknad/soknad/sporsmal``), which is read once."""
+    root = scope.get("root_path", "").rstrip("/")
+    if not root:
+        return scope, ""
+    path = scope.get("path", "")
+    doubled = root + root
+    if path == doubled or path.startswith(doubled + "/"):
+        path = path[len(root) :]
+    elif not (path == root or path.startswith(root + "/")):
+        path = root + path
+    if path == root:  # «/soknad» itself is the front page
+        path = root + "/"
+    if path != scope.get("path") or root != scope.get("root_path"):
+        scope = {**scope, "path": path, "raw_path": path.encode(), "root_path": root}
+    return scope, root
+
 
 class BodyTooLarge(Exception):
     pass
@@ -95,25 +127,30 @@ class Guard:
     is read, so an oversized upload is never held in memory or on disk, and one line per
     request in the log (`log`), which never holds the answers (see `log_line`)."""
 
-    def __init__(self, app: ASGIApp, pages: Pages, limit: int = MAX_BODY, log: TextIO | None = None) -> None:
-        self.app = app
-        self.pages = pages
+    def __init__(self, site: Site, limit: int = MAX_BODY, log: TextIO | None = None) -> None:
+        self.site = site
         self.limit = limit
         self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
+            await self.site.app(scope, receive, send)
             return
         started = time.perf_counter()
         sent: dict[str, int] = {"status": 0}
+        scope, root = under_root(scope)
+        token = ROOT.set(root)
         try:
-            await self._serve(scope, receive, send, sent)
+            pages, app = await self.site.current()
+            await self._serve(pages, app, scope, receive, send, sent)
         finally:
+            ROOT.reset(token)
             if self.log is not None:
                 _write_log(self.log, log_line(scope, sent["status"], started))
 
-    async def _serve(self, scope: Scope, receive: Receive, send: Send, sent: dict[str, int]) -> None:
+    async def _serve(
+        self, pages: Pages, app: ASGIApp, scope: Scope, receive: Receive, send: Send, sent: dict[str, int]
+    ) -> None:
         seen = 0
 
         async def secured(message: Message) -> None:
@@ -127,7 +164,7 @@ class Guard:
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             # Refused before the body is read: through `secured` too, so this 413 has the
             # same security headers as every other response.
-            await _too_large(self.pages, scope, secured)
+            await _too_large(pages, scope, secured)
             return
 
         async def limited() -> Message:
@@ -140,9 +177,9 @@ class Guard:
             return message
 
         try:
-            await self.app(scope, limited, secured)
+            await app(scope, limited, secured)
         except BodyTooLarge:
-            await _too_large(self.pages, scope, secured)
+            await _too_large(pages, scope, secured)
 
 
 def _startup_problem(e: Exception) -> str:
@@ -200,7 +237,7 @@ def log_line(scope: Scope, status: int, started: float) -> str:
     path without the query string (where the answers are), the status and the duration."""
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     elapsed = (time.perf_counter() - started) * 1000
-    path = scope.get("root_path", "") + scope.get("path", "")
+    path = scope.get("path", "")
     return f"{now} {scope.get('method', '-')} {path} {status} {elapsed:.1f} ms\n"
 
 
@@ -221,7 +258,9 @@ LIMITS = {
 
 
 async def _too_large(pages: Pages, scope: Scope, send: Send) -> None:
-    response = pages.too_large(scope.get("path", ""))
+    from starlette._utils import get_route_path
+
+    response = pages.too_large(get_route_path(scope))
 
     async def nothing() -> Message:
         return {"type": "http.disconnect"}
@@ -242,13 +281,14 @@ class Pages:
         self.clock = clock
         self.earlier = earlier
         self.result_pages: dict[tuple[object, ...], bytes] = {}
-        self.result_sections: dict[tuple[object, ...], Markup] = {}
+        self.result_sections: dict[tuple[object, ...], tuple[Markup, list[tuple[str, str]]]] = {}
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html"], default=True),
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["dato"] = long_date
         self.env.globals.update(
             rules=rules,
             short_citation=short_citation,
@@ -259,6 +299,7 @@ class Pages:
     # --- rendering ---------------------------------------------------------------------
 
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context["root"] = ROOT.get()
         if "today" not in context:  # one date for a whole page: the clock is read once
             context["today"] = self.clock()
         if "warnings" not in context:  # on the pages that show schemes and results, not every question
@@ -266,14 +307,24 @@ class Pages:
             context["warnings"] = engine.rule_base_warnings(self.rules, context["today"]) if shown else ()
         return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
 
-    def render_error(self, status: int, title: str, messages: list[str], back: str | None = None) -> str:
+    def render_error(
+        self, status: int, title: str, messages: list[str], back: str | None = None, details: list[str] | None = None
+    ) -> str:
         today = self.clock()
         return self.env.get_template("feil.html").render(
-            status=status, title=title, messages=messages, back=back, today=today, warnings=()
-        )
+            status=status, title=title, messages=messages, back=back, details=details or [], today=today,
+            warnings=(), root=ROOT.get(),
+        )  # fmt: skip
 
-    def error(self, status: int, title: str, messages: list[str], back: str | None = None) -> HTMLResponse:
-        return HTMLResponse(self.render_error(status, title, messages, back), status_code=status)
+    def error(
+        self, status: int, title: str, messages: list[str], back: str | None = None, details: list[str] | None = None
+    ) -> HTMLResponse:
+        return HTMLResponse(self.render_error(status, title, messages, back, details), status_code=status)
+
+    @staticmethod
+    def go(target: str) -> RedirectResponse:
+        """To another page of the guide (`target` starts with «/»), under the path it is served at."""
+        return RedirectResponse(ROOT.get() + target, status_code=303)
 
     # --- reading the address -------------------------------------------------------------
 
@@ -307,13 +358,13 @@ class Pages:
         answers = _pruned(self.rules, self.answers(request))
         question = engine.next_question(self.rules, answers, self.clock())
         target = f"/sporsmal/{question.id}" if question is not None else "/oversikt"
-        return RedirectResponse(target + state.query(self.rules, answers), status_code=303)
+        return self.go(target + state.query(self.rules, answers))
 
     async def question(self, request: Request) -> Response:
         answers = self.answers(request)
         question = self._question(request.path_params["qid"])
         if not engine.is_asked(question, engine.effective(self.rules, answers)):
-            return RedirectResponse("/sporsmal" + state.query(self.rules, answers), status_code=303)
+            return self.go("/sporsmal" + state.query(self.rules, answers))
         picked = state.value_text(question, answers[question.id]) if question.id in answers else []
         return self._question_page(question, answers, picked, None)
 
@@ -366,13 +417,13 @@ class Pages:
         order = [k for k, _ in pairs if not state.control(k)]
         answers[qid] = value
         answers = {k: answers[k] for k in dict.fromkeys(order) if k in answers}
-        return RedirectResponse("/sporsmal" + state.query(self.rules, answers), status_code=303)
+        return self.go("/sporsmal" + state.query(self.rules, answers))
 
     async def review(self, request: Request) -> Response:
         answers = _pruned(self.rules, self.answers(request))
         question = engine.next_question(self.rules, answers, self.clock())
         if question is not None:
-            return RedirectResponse(f"/sporsmal/{question.id}" + state.query(self.rules, answers), status_code=303)
+            return self.go(f"/sporsmal/{question.id}" + state.query(self.rules, answers))
         rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
         last = list(answers)[-1] if answers else None
         back = f"/sporsmal/{last}" + state.query(self.rules, answers) if last else "/"
@@ -382,38 +433,44 @@ class Pages:
         """The result page, made fast by two bounded caches (memory stays flat however many
         answers are asked for):
 
-        * the page, by the answers in their order (its links carry them) and the date;
+        * the page, by the answers in their order (its links carry them), the date, and the
+          address it is shared by (`share`: the scheme, host and path prefix it was asked
+          for under, so one host's page is never served to another);
         * its sections, by the signature of the answers (`engine.signature`, the key that
           `soknad sjekk` caches assessments on) and the date, since they depend on the
           result alone. The answer space of the bundled rule base has 2 856 signatures.
         """
         answers = _pruned(self.rules, self.answers(request))  # an answer to a skipped question does not count
         if not answers:  # nothing answered: the questions come first
-            return RedirectResponse("/sporsmal", status_code=303)
+            return self.go("/sporsmal")
         today = self.clock()
-        key = (tuple(answers.items()), today)
+        share = str(request.base_url).rstrip("/") + "/resultat" + state.query(self.rules, answers)
+        key = (share, tuple(answers.items()), today)
         page = self.result_pages.get(key)
         if page is None:
             rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
-            sections = self._sections(answers, today)
+            sections, contents = self._sections(answers, today)
             body = self.render(
-                "resultat.html", answers=answers, rows=rows, sections=sections, today=today, title="Resultat"
-            )
+                "resultat.html", answers=answers, rows=rows, sections=sections, contents=contents, share=share,
+                today=today, title="Resultat",
+            )  # fmt: skip
             page = bytes(body.body)
             make_room(self.result_pages, RESULT_CACHE)
             self.result_pages[key] = page
         return HTMLResponse(page)
 
-    def _sections(self, answers: Mapping[str, AnswerValue], today: dt.date) -> Markup:
+    def _sections(self, answers: Mapping[str, AnswerValue], today: dt.date) -> tuple[Markup, list[tuple[str, str]]]:
+        """The result's sections, and (anchor, heading) for each, for the list of links at the top."""
         key = (engine.signature(self.rules, answers, today), today)
-        sections = self.result_sections.get(key)
-        if sections is None:
+        found = self.result_sections.get(key)
+        if found is None:
             result = engine.evaluate(self.rules, answers, today)
-            html = self.env.get_template("_resultat.html").render(view=result_view(self.rules, result), today=today)
-            sections = Markup(html)  # safe: rendered by the autoescaping environment
+            view = result_view(self.rules, result)
+            html = self.env.get_template("_resultat.html").render(view=view, today=today)
+            found = (Markup(html), contents(view))  # Markup: rendered by the autoescaping environment
             make_room(self.result_sections, SECTIONS_CACHE)
-            self.result_sections[key] = sections
-        return sections
+            self.result_sections[key] = found
+        return found
 
     async def checklist_file(self, request: Request) -> Response:
         answers = _pruned(self.rules, self.answers(request))
@@ -421,6 +478,20 @@ class Pages:
         result = engine.evaluate(self.rules, answers, today)
         text = result_markdown(self.rules, result, answers)
         return _download(text.encode(), "text/markdown; charset=utf-8", f"sjekkliste-{today.isoformat()}.md")
+
+    async def checklist_page(self, request: Request) -> Response:
+        """The result and the checklist as one HTML file that stands alone (its style inside it,
+        no script): the form every phone opens from its downloads, and a mail program shows."""
+        answers = _pruned(self.rules, self.answers(request))
+        today = self.clock()
+        share = str(request.base_url).rstrip("/") + "/resultat" + state.query(self.rules, answers)
+        rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
+        sections, _ = self._sections(answers, today)
+        html = self.env.get_template("sjekkliste-fil.html").render(
+            rules=self.rules, rows=rows, sections=sections, share=share, today=today,
+            style=(HERE / "static" / "fil.css").read_text(encoding="utf-8"),
+        )  # fmt: skip
+        return _download(html.encode(), "text/html; charset=utf-8", f"sjekkliste-{today.isoformat()}.html")
 
     async def answers_file(self, request: Request) -> Response:
         answers = _pruned(self.rules, self.answers(request))
@@ -467,6 +538,9 @@ class Pages:
         return self.render("fortsett-lest.html", answers=answers, rows=rows, since=since, title="Svarene er lest inn")
 
     # --- the schemes ---------------------------------------------------------------------
+
+    async def about(self, request: Request) -> Response:
+        return self.render("om.html", title="Om veilederen")
 
     async def schemes(self, request: Request) -> Response:
         today = self.clock()
@@ -568,7 +642,7 @@ class Pages:
             await form.close()  # the upload is not kept
         today = self.clock()
         try:
-            checked = await run_in_threadpool(
+            checked = await upload.in_helper(
                 upload.check_upload, self.rules, today, data, filename, output, self.earlier, sheet, header_row
             )
         except upload.UploadRefused as e:
@@ -610,10 +684,37 @@ class Tampered(Exception):
 
     def __init__(self, rules: RuleBase, pairs: list[tuple[str, str]], error: AnswerError) -> None:
         super().__init__(str(error))
-        self.messages = [f"{e.field}: {e.message}" if e.field else e.message for e in error.errors]
+        self.messages = [plain_error(rules, e.field, e.message) for e in error.errors]
+        # For whoever made the link by hand: what the command line would say.
+        self.details = [f"{e.field}: {e.message}" for e in error.errors if e.field]
         bad = {e.field for e in error.errors}
         kept = [(k, v) for k, v in pairs if k not in bad and not state.control(k)]
         self.back = "/sporsmal" + ("?" + urlencode(kept) if kept else "") if None not in bad else "/"
+
+
+def plain_error(rules: RuleBase, field: str | None, message: str) -> str:
+    """What is wrong with a part of a shared address, in words for someone who only clicked
+    a link: the question by its text, never its id or the list of ids."""
+    if field is None:
+        return message
+    try:
+        question = rules.question(field)
+    except KeyError:
+        return f"Adressen har en del som ikke hører til veilederen: «{field[:40]}»."
+    return f"Svaret på «{question.text}» kunne ikke leses, så du får spørsmålet på nytt."
+
+
+def contents(view: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(anchor, heading) of the result's sections that `view` has, in the page's order."""
+    shown = [
+        ("anbefalt-tittel", "Anbefalte ordninger", True),
+        ("tidligere-tittel", view["earlier_heading"] or "", bool(view["earlier"])),
+        ("kanskje-tittel", "Kanskje aktuelle", bool(view["maybe"])),
+        ("ikke-tittel", "Passer ikke", bool(view["no"])),
+        ("andre-tittel", "Andre muligheter", bool(view["alternatives"])),
+        ("sjekkliste-tittel", "Sjekkliste", True),
+    ]
+    return [(anchor, heading) for anchor, heading, present in shown if present]
 
 
 def _pruned(rules: RuleBase, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
@@ -759,10 +860,14 @@ def create_app(
     earlier: Callable[[str], RuleBase | None] | None = None,
     clock: Callable[[], dt.date] | None = None,
     log: TextIO | None = None,
+    reload_every: float | None = RELOAD_EVERY,
 ) -> ASGIApp:
     """The web app for a rule base, dated `today`, or by `clock` (the server's date, per
     request, when neither is given). With a `log`, it says which rule base it serves, and
-    writes a line per request there."""
+    writes a line per request there.
+
+    A rule base read from a file is read again when the file changes (looked at no more
+    often than every `reload_every` seconds; None: never). See `Site`."""
     if rules is None:
         from ..rules import load
 
@@ -771,12 +876,101 @@ def create_app(
     if today is None and os.environ.get("SOKNAD_DATO"):
         today = dt.date.fromisoformat(os.environ["SOKNAD_DATO"])
     if earlier is None:
-        from ..rules import archived
+        spec = os.environ.get("SOKNAD_TIDLIGERE_REGELVERK")
+        if spec:
+            from ..command import earlier_rules
 
-        earlier = archived
+            earlier = earlier_rules(spec)
+        else:
+            from ..rules import archived
+
+            earlier = archived
     fixed = today
     if clock is None:
         clock = (lambda: fixed) if fixed is not None else dt.date.today
+    site = Site(rules, clock, earlier, log, reload_every)
+    if log is not None:
+        _write_log(log, f"soknad web: serverer {_described(rules)}\n")
+    return Guard(site, log=log)
+
+
+def _described(rules: RuleBase) -> str:
+    where = rules.path if rules.path is not None else "regelverket som følger med"
+    return f"regelverk {rules.version}, oppdatert {rules.updated.isoformat()}, fra {where}"
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class Site:
+    """The pages and routes of the rule base being served, and the reload of its file.
+
+    When the file of a rule base given by path changes, the next request after `every`
+    seconds reads and checks it, off the event loop, while every other request is served by
+    the rule base in force. A file that can be used takes over for the requests after it; one
+    that cannot is one line in the log, and the rule base in force goes on serving. Requests
+    already under way finish with the pages they started with, so none is dropped.
+    """
+
+    def __init__(
+        self,
+        rules: RuleBase,
+        clock: Callable[[], dt.date],
+        earlier: Callable[[str], RuleBase | None],
+        log: TextIO | None,
+        every: float | None,
+    ) -> None:
+        self.clock = clock
+        self.earlier = earlier
+        self.log = log
+        self.every = every
+        self.pages, self.app = _routes(rules, clock, earlier)
+        self.path = rules.path
+        self.stamp = _stamp(rules.path) if rules.path is not None else None
+        self.checked = time.monotonic()
+        self.loading = False
+
+    async def current(self) -> tuple[Pages, ASGIApp]:
+        if self.path is not None and self.every is not None and not self.loading:
+            now = time.monotonic()
+            if now - self.checked >= self.every:
+                self.checked = now
+                stamp = _stamp(self.path)
+                if stamp != self.stamp:
+                    self.loading = True
+                    try:
+                        await self._reload(self.path, stamp)
+                    finally:
+                        self.loading = False
+        return self.pages, self.app
+
+    async def _reload(self, path: Path, stamp: tuple[int, int, int] | None) -> None:
+        from ..rules import load
+
+        self.stamp = stamp  # tried once per change: a broken file is not read on every request
+        serving = self.pages.rules
+        try:
+            rules = await run_in_threadpool(load, path)
+        except Exception as e:  # every kind is said in words by _startup_problem
+            if self.log is not None:
+                why = _startup_problem(e).rstrip(".")
+                _write_log(
+                    self.log, f"soknad web: {path} er endret, men {why}. Serverer fortsatt {_described(serving)}.\n"
+                )
+            return
+        self.pages, self.app = _routes(rules, self.clock, self.earlier)
+        if self.log is not None:
+            _write_log(self.log, f"soknad web: lest inn på nytt, serverer nå {_described(rules)}\n")
+
+
+def _routes(
+    rules: RuleBase, clock: Callable[[], dt.date], earlier: Callable[[str], RuleBase | None]
+) -> tuple[Pages, ASGIApp]:
     pages = Pages(rules, clock, earlier)
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -793,10 +987,12 @@ def create_app(
 
     async def tampered(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Tampered)
-        return pages.error(400, "Svarene i adressen kan ikke leses", exc.messages, exc.back)
+        return pages.error(400, "Noen av svarene i adressen kan ikke leses", exc.messages, exc.back, exc.details)
 
     async def too_large(request: Request, exc: Exception) -> Response:
-        return pages.too_large(request.url.path)
+        from starlette._utils import get_route_path
+
+        return pages.too_large(get_route_path(request.scope))
 
     async def crashed(request: Request, exc: Exception) -> Response:
         return pages.error(
@@ -810,11 +1006,13 @@ def create_app(
         Route("/svar", pages.answer),
         Route("/oversikt", pages.review),
         Route("/resultat", pages.result),
+        Route("/resultat/sjekkliste.html", pages.checklist_page),
         Route("/resultat/sjekkliste.md", pages.checklist_file),
         Route("/resultat/svar.json", pages.answers_file),
         Route("/fortsett", pages.resume, methods=["GET", "POST"]),
         Route("/ordninger", pages.schemes),
         Route("/ordninger/{sid}", pages.scheme),
+        Route("/om", pages.about),
         Route("/liste", pages.batch, methods=["GET", "POST"]),
         Route("/liste/mal.xlsx", pages.batch_template),
         Route("/helse", pages.health),
@@ -823,13 +1021,17 @@ def create_app(
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: not_found, Tampered: tampered, BodyTooLarge: too_large, Exception: crashed},
+        lifespan=_lifespan,
     )
-    if log is not None:
-        where = rules.path if rules.path is not None else "regelverket som følger med"
-        _write_log(
-            log, f"soknad web: serverer regelverk {rules.version}, oppdatert {rules.updated.isoformat()}, fra {where}\n"
-        )
-    return Guard(app, pages, log=log)
+    return pages, app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        upload.stop_helper()  # the process that reads lists, if one was started
 
 
 def __getattr__(name: str) -> Any:

@@ -11,6 +11,8 @@ sent.
 
 from __future__ import annotations
 
+import concurrent.futures
+import concurrent.futures.process
 import datetime as dt
 import io
 import tempfile
@@ -18,6 +20,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ..batch import RawRecord
 from ..checking import EXCEL_CSV, PLAIN_CSV, Checker, Tally
@@ -30,6 +33,7 @@ MAX_ROWS = 10_000  # companies in one list
 MAX_COLUMNS = 200  # a member list has the questions, id, navn and some columns of its own
 MAX_UNPACKED = 100_000_000  # what an .xlsx may unpack to, all parts together
 MAX_PARTS = 500  # files inside an .xlsx; a workbook of a few sheets has some 20
+T = TypeVar("T")
 SHOWN_ERRORS = 50  # rows with an error listed on the page; the file has them all
 
 
@@ -213,3 +217,70 @@ def check_upload(
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return Checked(tally, stats, content, media, f"{stem}.xlsx", notes, errors)
     return Checked(tally, stats, content, "text/csv; charset=utf-8", f"{stem}.csv", notes, errors)
+
+
+# --- Off the server's process ---------------------------------------------------------------
+#
+# Reading a workbook is CPU work, much of it in C code that holds the GIL for long spells
+# (unzipping, parsing XML). In a thread, ten uploads at once stalled every other user's pages
+# for a second or more; measured with bench/bench_opplasting.py. So lists are read in a
+# helper process of their own, one at a time, and the server's event loop only waits for the
+# answer. The helper is started on the first upload (servers without uploads never pay for
+# it), with «spawn», so it shares no threads or sockets with the server.
+
+_pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+
+def _child(parent: int) -> None:
+    """The helper's set-up. Ctrl-C in a terminal reaches the whole process group: the server
+    stops the helper itself, and the helper prints no traceback of its own. And a helper whose
+    server is gone (killed, crashed) ends within a second instead of living on."""
+    import os
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _helper() -> concurrent.futures.ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        import multiprocessing
+        import os
+
+        _pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_child,
+            initargs=(os.getpid(),),
+        )
+    return _pool
+
+
+def stop_helper() -> None:
+    """At the server's shutdown: the helper goes, and uploads still queued are dropped."""
+    global _pool
+    if _pool is not None:
+        pool, _pool = _pool, None
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def in_helper(function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` in the helper process; the caller's event loop goes on meanwhile.
+    The function, its arguments and its result (or exception) must pickle."""
+    import asyncio
+
+    global _pool
+    try:
+        return await asyncio.wrap_future(_helper().submit(function, *args))
+    except concurrent.futures.process.BrokenProcessPool:
+        _pool = None  # the next upload starts a new helper
+        raise
