@@ -6,6 +6,7 @@ them at start-up; so are socket and ipaddress (5 ms together).
 
 import errno
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -132,6 +133,7 @@ def web(
             "--root-path",
             metavar="STI",
             callback=_check_root_path,
+            show_default=False,
             help="Stien veilederen ligger under bak en proxy, for eksempel /soknad. Alle lenker får den foran seg.",
         ),
     ] = "",
@@ -141,6 +143,7 @@ def web(
             "--proxy",
             metavar="ADRESSER",
             callback=_check_proxies,
+            show_default=False,
             help="Proxyer (IP-adresser eller nett, skilt med komma) som får si hvilken adresse og om https "
             "brukeren kom med (X-Forwarded-For og X-Forwarded-Proto). Standard: ingen.",
         ),
@@ -166,6 +169,7 @@ def web(
     """
     import socket
 
+    regler = regler.absolute() if regler is not None else None  # one path in the log, however many workers
     rules = load_rules(regler)
     fixed = today(dato) if dato else None
     earlier = None
@@ -223,5 +227,26 @@ def web(
             os.environ[name] = value
     from uvicorn.supervisors import Multiprocess
 
+    from .interrupt import Stopped
+
+    class Supervisor(Multiprocess):
+        """uvicorn's supervisor, which remembers the signal that stopped it: the command then
+        ends as with one process, «Avbrutt.» and 130 or 143, not 0."""
+
+        stopped_by: int | None = None
+
+        def handle_int(self) -> None:
+            self.stopped_by = signal.SIGINT
+            super().handle_int()
+
+        def handle_term(self) -> None:
+            self.stopped_by = signal.SIGTERM
+            super().handle_term()
+
     config = uvicorn.Config("soknadsveileder.web:app", workers=int(workers), **settings)  # type: ignore[arg-type]
-    Multiprocess(config, sockets=[sock]).run()
+    supervisor = Supervisor(config, sockets=[sock])
+    supervisor.run()
+    if supervisor.stopped_by == signal.SIGINT:
+        raise KeyboardInterrupt
+    if supervisor.stopped_by is not None:
+        raise Stopped(supervisor.stopped_by)

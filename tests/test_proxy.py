@@ -10,8 +10,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,12 +21,12 @@ import pytest
 
 from . import test_web_browser as browser_tests
 from .helpers import ROOT, stop_server, subprocess_env
+from .nginx import NGINX, Nginx, free_port
 from .test_web_browser import axe
 from .webpage import outcome
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
 if NGINX is None:
     if os.environ.get("CI"):
         raise RuntimeError("CI needs the OS package nginx for the proxy test (.ci/run installs it).")
@@ -37,12 +35,6 @@ if NGINX is None:
 DRIFT = ROOT / "docs" / "drift"
 browser = browser_tests.browser  # the same Chromium, as a fixture of this module too
 SHIPYARD = ["bransjeprogram-industri-bygg", "bransjeprogram-maritim"]  # fagbrev, March 2021: both
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def unit_command(port: int) -> tuple[list[str], dict[str, str]]:
@@ -63,10 +55,11 @@ class Proxy:
     """`soknad web` as the unit runs it, and nginx with the documented snippet in front."""
 
     def __init__(self, date: str) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="soknad-nginx-"))
-        self.app_port, self.port = free_port(), free_port()
+        import tempfile
+
+        self.app_port = free_port()
         command, env = unit_command(self.app_port)
-        self.app_log = (self.folder / "soknad.log").open("w+", encoding="utf-8")
+        self.app_log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in stop)
         self.app = subprocess.Popen(
             [*command, "--dato", date],
             stdout=subprocess.DEVNULL,
@@ -74,37 +67,9 @@ class Proxy:
             env=subprocess_env(**env),
             cwd=ROOT,
         )
-        snippet = (DRIFT / "nginx-soknad.conf").read_text(encoding="utf-8")
-        assert "proxy_pass http://127.0.0.1:8000/;" in snippet
-        snippet = snippet.replace("127.0.0.1:8000", f"127.0.0.1:{self.app_port}")
-        temp = self.folder / "tmp"
-        temp.mkdir()
-        conf = self.folder / "nginx.conf"
-        conf.write_text(
-            f"""daemon off;
-pid {self.folder}/nginx.pid;
-error_log {self.folder}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    server {{
-        listen 127.0.0.1:{self.port};
-        location / {{ return 404 "the county's own site\\n"; }}
-{snippet}
-    }}
-}}
-""",
-            encoding="utf-8",
-        )
-        self.nginx = subprocess.Popen(
-            [NGINX, "-p", str(self.folder), "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        self.base = f"http://127.0.0.1:{self.port}/soknad"
+        self.nginx = Nginx(self.app_port)
+        self.port = self.nginx.port
+        self.base = self.nginx.url
         self._wait()
 
     def _wait(self) -> None:
@@ -121,14 +86,8 @@ http {{
         raise AssertionError("nginx or soknad web did not answer:\n" + self.stop())
 
     def stop(self) -> str:
-        self.nginx.send_signal(signal.SIGQUIT)
-        try:
-            self.nginx.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.nginx.kill()
-        log = stop_server(self.app, self.app_log)
-        shutil.rmtree(self.folder, ignore_errors=True)
-        return log
+        self.nginx.stop()
+        return stop_server(self.app, self.app_log)
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +248,44 @@ def test_the_downloaded_checklist_opens_on_a_phone(browser, proxy):
     assert axe(phone) == []
     shutil.rmtree(saved.parent)
     context.close()
+
+
+@pytest.mark.parametrize("size", [5_600_000, 9_000_000])
+def test_a_list_over_the_limit_gets_the_guides_own_page_through_nginx(proxy, size):
+    """Not nginx's «502 Bad Gateway» (the guide answered before nginx had sent the body) nor
+    its English 413: the guide's page, every time."""
+    import http.client
+
+    body = b'--grense\r\nContent-Disposition: form-data; name="fil"; filename="stor.csv"\r\n\r\n'
+    body += b"x" * size + b"\r\n--grense--\r\n"
+    for _ in range(5):
+        connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=60)
+        connection.request("POST", "/soknad/liste", body, {"Content-Type": "multipart/form-data; boundary=grense"})
+        response = connection.getresponse()
+        page = response.read().decode("utf-8", "replace")
+        connection.close()
+        assert response.status == 413, page[:300]
+        assert "Filen er for stor: største fil som kan lastes opp er 5 MB." in page
+
+
+def test_the_units_exit_statuses_are_the_programs(tmp_path):
+    """The unit stops restarting on 1 and 2 and counts 143 as a clean stop: those must be
+    what `soknad web` gives for a broken rule base, a bad option, and systemctl stop."""
+    unit = (DRIFT / "soknad-web.service").read_text(encoding="utf-8")
+    assert re.search(r"^RestartPreventExitStatus=1 2$", unit, re.MULTILINE)
+    assert re.search(r"^SuccessExitStatus=143$", unit, re.MULTILINE)
+    broken = tmp_path / "regler.yaml"
+    broken.write_text("versjon: [\n", encoding="utf-8")
+    command, env = unit_command(free_port())
+    assert subprocess.run([*command, "--regler", str(broken)], capture_output=True, env=subprocess_env(**env),
+                          timeout=60).returncode == 1  # fmt: skip
+    assert subprocess.run([*command, "--workers", "0"], capture_output=True, env=subprocess_env(**env),
+                          timeout=60).returncode == 2  # fmt: skip
+    served = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(**env), text=True
+    )
+    assert served.stdout is not None and "kjører på" in served.stdout.readline()
+    time.sleep(1)
+    served.terminate()  # systemctl stop
+    _, err = served.communicate(timeout=30)
+    assert served.returncode == 143 and "Traceback" not in err

@@ -26,6 +26,7 @@ import pytest
 from openpyxl import load_workbook
 
 from .helpers import ROOT, stop_server, subprocess_env
+from .nginx import NGINX, PREFIX, Nginx
 from .webpage import outcome, text_of
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -52,14 +53,18 @@ ARGS = [
 
 
 class Server:
-    def __init__(self, date: str) -> None:
+    """`soknad web` for one date, reached directly, or (`proxied`) through nginx at /soknad/
+    with the documented snippet, started with --root-path and --proxy as the docs say."""
+
+    def __init__(self, date: str, proxied: bool = False) -> None:
         import tempfile
 
         # The server logs a line per request to stderr: to a file, which never fills up as an
         # unread pipe would (and then stop the server), read when it stops.
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in stop)
+        options = ["--root-path", PREFIX, "--proxy", "127.0.0.1"] if proxied else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "soknadsveileder", "web", "--port", "0", "--dato", date],
+            [sys.executable, "-m", "soknadsveileder", "web", "--port", "0", "--dato", date, *options],
             stdout=subprocess.PIPE,
             stderr=self.log,
             env=subprocess_env(),
@@ -68,21 +73,32 @@ class Server:
         )
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         assert match, line
         self.url = match.group(0).rstrip("/")
+        self.nginx = Nginx(int(match.group(1))) if proxied else None
+        if self.nginx is not None:
+            self.url = self.nginx.url
 
     def stop(self) -> str:
+        if self.nginx is not None:
+            self.nginx.stop()
         return stop_server(self.process, self.log)
 
 
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, Server]]:
+# The whole suite runs twice where nginx is installed (.ci/run installs it): directly, and
+# through the proxy at /soknad/, as a county would host it (issue 26).
+WAYS = ["direkte", "nginx"] if NGINX is not None or os.environ.get("CI") else ["direkte"]
+
+
+@pytest.fixture(scope="module", params=WAYS)
+def servers(request) -> Iterator[dict[str, Server]]:
     started: dict[str, Server] = {}
+    proxied = request.param == "nginx"
 
     class Lazy(dict):
         def __missing__(self, date: str) -> Server:
-            started[date] = Server(date)
+            started[date] = Server(date, proxied)
             return started[date]
 
     yield Lazy()
@@ -132,14 +148,14 @@ def axe(tab) -> list[dict]:
 
 
 def screenshots(tab, name: str) -> None:
-    """The page at 320 and 1280 px, and that it never scrolls sideways at 320 px, nor at
+    """The page at 320 and 1280 px, and that it never scrolls sideways at 180 or 320 px, nor at
     640 px (1280 px at 200 % zoom)."""
     SHOTS.mkdir(exist_ok=True)
-    for width in (320, 640, 1280):
+    for width in (180, 320, 640, 1280):
         tab.set_viewport_size({"width": width, "height": 900})
         overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {width} px"
-        if width != 640:
+        if width in (320, 1280):
             tab.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     tab.set_viewport_size({"width": 1280, "height": 900})
 

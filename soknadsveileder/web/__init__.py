@@ -131,6 +131,7 @@ class Guard:
         self.site = site
         self.limit = limit
         self.log = log
+        self.hinted: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -147,6 +148,10 @@ class Guard:
             ROOT.reset(token)
             if self.log is not None:
                 _write_log(self.log, log_line(scope, sent["status"], started))
+                for hint in set_up_hints(scope, root, sent["status"]):
+                    if hint not in self.hinted:  # once per process: a hint, not a flood
+                        self.hinted.add(hint)
+                        _write_log(self.log, f"soknad web: {hint}\n")
 
     async def _serve(
         self, pages: Pages, app: ASGIApp, scope: Scope, receive: Receive, send: Send, sent: dict[str, int]
@@ -162,8 +167,9 @@ class Guard:
 
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            # Refused before the body is read: through `secured` too, so this 413 has the
+            # Refused before the body is kept: through `secured` too, so this 413 has the
             # same security headers as every other response.
+            await _drain(receive)
             await _too_large(pages, scope, secured)
             return
 
@@ -179,7 +185,61 @@ class Guard:
         try:
             await app(scope, limited, secured)
         except BodyTooLarge:
+            await _drain(receive)
             await _too_large(pages, scope, secured)
+
+
+#: How much of a body that is too large is read and thrown away before the 413 is sent. A
+#: proxy (nginx) sends the whole body it has buffered; a server that answers and closes
+#: before reading it makes the proxy see a reset and show its own «502 Bad Gateway» instead
+#: of the guide's page. Beyond this, the connection is closed all the same.
+DRAIN = 32_000_000
+
+
+async def _drain(receive: Receive, budget: int = DRAIN) -> None:
+    while budget > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        budget -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
+#: The first part of every path the guide answers: a 404 whose path has one more part in
+#: front of these was meant for a guide under a prefix.
+_ROUTES = frozenset(["", "sporsmal", "svar", "oversikt", "resultat", "fortsett", "ordninger", "om", "liste",
+                     "helse", "static"])  # fmt: skip
+
+
+def set_up_hints(scope: Scope, root: str, status: int) -> list[str]:
+    """What a request says about a set-up mistake behind a proxy, for the operator's log:
+    a missing or wrong --root-path, and proxy headers from an address not named in --proxy."""
+    hints = []
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    said = headers.get("x-forwarded-prefix", "").rstrip("/")
+    if said and said != root:
+        hints.append(
+            f"proxyen sier at veilederen ligger under {said} (X-Forwarded-Prefix), men den er startet "
+            + (f"med --root-path {root}" if root else "uten --root-path")
+            + f". Start den med --root-path {said}, ellers peker lenkene feil."
+        )
+    path = scope.get("path", "")[len(root) :]
+    parts = path.split("/")
+    if status == 404 and len(parts) >= 3 and parts[1] not in _ROUTES and parts[2] in _ROUTES:
+        hints.append(
+            f"fikk {'/' + parts[1]}/{parts[2]}…, som ikke finnes. Ligger veilederen under /{parts[1]} bak en proxy "
+            f"som ikke tar stien bort? Start den med --root-path /{parts[1]}."
+        )
+    proto = headers.get("x-forwarded-proto", "")
+    if proto == "https" and scope.get("scheme") == "http":
+        client = (scope.get("client") or ("?",))[0]
+        hints.append(
+            f"{client} sier at brukeren kom med https (X-Forwarded-Proto), men er ikke nevnt i --proxy, så det "
+            f"overses, og adressen resultatet sier kan deles, begynner med http://. Er {client} proxyen, start "
+            f"med --proxy {client}."
+        )
+    return hints
 
 
 def _startup_problem(e: Exception) -> str:

@@ -270,7 +270,11 @@ def stop_helper() -> None:
     global _pool
     if _pool is not None:
         pool, _pool = _pool, None
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Waiting lets the executor's own thread finish before the interpreter does: without it,
+        # a stop just after an upload printed «Exception ignored … Bad file descriptor» and
+        # warnings of leaked semaphores. A list being read is finished first, as uvicorn
+        # finishes the request that waits for it.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 async def in_helper(function: Callable[..., T], *args: object) -> T:
