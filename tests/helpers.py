@@ -93,3 +93,19 @@ def stop_server(process: subprocess.Popen, log: IO[str]) -> str:
     text = log.read()
     log.close()
     return text
+
+
+def servers_left() -> list[str]:
+    """`soknad web` processes this test run started and has not stopped: its children."""
+    left = []
+    me = str(os.getpid())
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or (entry / "stat").read_text().rsplit(")", 1)[1].split()[1] != me:
+                continue
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError):
+            continue
+        if "soknadsveileder web" in command:
+            left.append(f"{entry.name}: {command}")
+    return left

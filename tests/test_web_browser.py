@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from .helpers import ROOT, stop_server, subprocess_env
+from .helpers import ROOT, servers_left, stop_server, subprocess_env
 from .nginx import NGINX, PREFIX, Nginx
 from .webpage import outcome, text_of
 
@@ -98,13 +98,16 @@ def servers(request) -> Iterator[dict[str, Server]]:
 
     class Lazy(dict):
         def __missing__(self, date: str) -> Server:
-            started[date] = Server(date, proxied)
-            return started[date]
+            # Kept in the dict itself: before, each lookup started a server of its own, and
+            # only the last one per date was stopped (24 left running after every suite).
+            self[date] = started[date] = Server(date, proxied)
+            return self[date]
 
     yield Lazy()
     for server in started.values():
         err = server.stop()
         assert "Traceback" not in err, err
+    assert servers_left() == []  # every server started is stopped
 
 
 @pytest.fixture(scope="module")

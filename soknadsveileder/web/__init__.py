@@ -216,22 +216,24 @@ def set_up_hints(scope: Scope, root: str, status: int) -> list[str]:
     """What a request says about a set-up mistake behind a proxy, for the operator's log:
     a missing or wrong --root-path, and proxy headers from an address not named in --proxy."""
     hints = []
-    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-    said = headers.get("x-forwarded-prefix", "").rstrip("/")
+    said = proto = ""
+    for name, value in scope.get("headers", []):  # on every request: a scan, no dict
+        if name == b"x-forwarded-prefix":
+            said = value.decode("latin-1").rstrip("/")
+        elif name == b"x-forwarded-proto":
+            proto = value.decode("latin-1")
     if said and said != root:
         hints.append(
             f"proxyen sier at veilederen ligger under {said} (X-Forwarded-Prefix), men den er startet "
             + (f"med --root-path {root}" if root else "uten --root-path")
             + f". Start den med --root-path {said}, ellers peker lenkene feil."
         )
-    path = scope.get("path", "")[len(root) :]
-    parts = path.split("/")
-    if status == 404 and len(parts) >= 3 and parts[1] not in _ROUTES and parts[2] in _ROUTES:
+    parts = scope.get("path", "")[len(root) :].split("/") if status == 404 else []
+    if len(parts) >= 3 and parts[1] not in _ROUTES and parts[2] in _ROUTES:
         hints.append(
             f"fikk {'/' + parts[1]}/{parts[2]}…, som ikke finnes. Ligger veilederen under /{parts[1]} bak en proxy "
             f"som ikke tar stien bort? Start den med --root-path /{parts[1]}."
         )
-    proto = headers.get("x-forwarded-proto", "")
     if proto == "https" and scope.get("scheme") == "http":
         client = (scope.get("client") or ("?",))[0]
         hints.append(
@@ -504,7 +506,7 @@ class Pages:
         if not answers:  # nothing answered: the questions come first
             return self.go("/sporsmal")
         today = self.clock()
-        share = str(request.base_url).rstrip("/") + "/resultat" + state.query(self.rules, answers)
+        share = shared_base(request.scope) + "/resultat" + state.query(self.rules, answers)
         key = (share, tuple(answers.items()), today)
         page = self.result_pages.get(key)
         if page is None:
@@ -544,7 +546,7 @@ class Pages:
         no script): the form every phone opens from its downloads, and a mail program shows."""
         answers = _pruned(self.rules, self.answers(request))
         today = self.clock()
-        share = str(request.base_url).rstrip("/") + "/resultat" + state.query(self.rules, answers)
+        share = shared_base(request.scope) + "/resultat" + state.query(self.rules, answers)
         rows = [(q, q.label_for(answers[q.id])) for q in self.rules.questions if q.id in answers]
         sections, _ = self._sections(answers, today)
         html = self.env.get_template("sjekkliste-fil.html").render(
@@ -750,6 +752,16 @@ class Tampered(Exception):
         bad = {e.field for e in error.errors}
         kept = [(k, v) for k, v in pairs if k not in bad and not state.control(k)]
         self.back = "/sporsmal" + ("?" + urlencode(kept) if kept else "") if None not in bad else "/"
+
+
+def shared_base(scope: Scope) -> str:
+    """``https://intranett.example.no/soknad``: the guide's address as the user reached it,
+    from the scheme (https from a proxy named in --proxy), the Host header and the prefix."""
+    host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+    if not host:
+        server = scope.get("server") or ("localhost", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}"
 
 
 def plain_error(rules: RuleBase, field: str | None, message: str) -> str:
