@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,17 @@ settings.load_profile("soknad")
 # prompt_toolkit asks a real terminal for the cursor position; pipes and ptys in tests
 # never answer, so switch the question off for every prompt the tests drive.
 os.environ["PROMPT_TOOLKIT_NO_CPR"] = "1"
+# Started in the background (`pytest &` in a script, CI runners, nohup), the test run itself
+# ignores SIGINT, and SIGHUP under nohup, and every process it starts inherits that: the
+# tests of Ctrl-C and of a closed terminal then fail for every change. A signal that is
+# handled, not ignored, is reset to its default at exec, so handling them here gives every
+# child the dispositions a user's terminal gives it (issue 23 §6; see docs/utvikling.md).
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+for _name in ("SIGHUP", "SIGTERM"):
+    _number = getattr(signal, _name, None)
+    if _number is not None and signal.getsignal(_number) == signal.SIG_IGN:
+        signal.signal(_number, signal.SIG_DFL)
 # The rule-base cache goes to a folder of the test run, not the user's home; every
 # subprocess inherits it, so the CLI runs exercise the cache as users do.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="soknad-test-cache-")
