@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import time
@@ -551,7 +552,7 @@ class Pages:
         sections, _ = self._sections(answers, today)
         html = self.env.get_template("sjekkliste-fil.html").render(
             rules=self.rules, rows=rows, sections=sections, share=share, today=today,
-            style=(HERE / "static" / "fil.css").read_text(encoding="utf-8"),
+            style=_file_style(),
         )  # fmt: skip
         return _download(html.encode(), "text/html; charset=utf-8", f"sjekkliste-{today.isoformat()}.html")
 
@@ -752,6 +753,12 @@ class Tampered(Exception):
         bad = {e.field for e in error.errors}
         kept = [(k, v) for k, v in pairs if k not in bad and not state.control(k)]
         self.back = "/sporsmal" + ("?" + urlencode(kept) if kept else "") if None not in bad else "/"
+
+
+@functools.cache
+def _file_style() -> str:
+    """The downloaded result page's style, put inside it: read from disk once per process."""
+    return (HERE / "static" / "fil.css").read_text(encoding="utf-8")
 
 
 def shared_base(scope: Scope) -> str:
